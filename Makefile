@@ -1,0 +1,58 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8050
+export HOST PORT
+
+.PHONY: run test install install-test db demo lint typecheck contracts pytest bench clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+db: install
+	$(PY) -m data_pipeline init-db
+	@if [ -z "$$DATABASE_URL" ] && [ ! -s observatory.db ] || \
+	   [ "$$($(PY) -m data_pipeline report --json | $(PY) -c 'import json,sys; print(json.load(sys.stdin)["tables"]["fct_grants"])')" = "0" ]; then \
+	  echo "Building the demo warehouse..."; $(PY) -m data_pipeline demo --out demo_data; fi
+
+run: db
+	$(PY) app.py
+
+# Chromium for the browser tests comes from Debian; Playwright's own download is not used.
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install
+	$(VENV)/bin/mypy
+
+contracts: install
+	$(VENV)/bin/lint-imports
+
+pytest: install chromium
+	tests/with_postgres.sh $(PY) -m pytest
+
+test: lint typecheck contracts pytest
+
+bench: install
+	$(PY) -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) observatory.db* demo_data test-artifacts
+
+# Until the first release there is one migration; after a schema change, regenerate it.
+initial-migration: install
+	rm -f warehouse/migrations/versions/0001_initial_schema.py
+	tmp=$$(mktemp -d) && DATABASE_URL=sqlite:///$$tmp/m.db $(VENV)/bin/alembic revision \
+	  --autogenerate --rev-id 0001 -m "initial schema" >/dev/null && rm -rf $$tmp

@@ -1,0 +1,1 @@
+"""The ETL pipeline: extract -> validate -> transform (pure) -> load (upsert, one transaction)."""

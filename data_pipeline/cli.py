@@ -1,0 +1,212 @@
+"""``python -m data_pipeline``: create the schema, load files, generate the demo, report.
+
+Exit codes: 0 every row loaded; 1 some rows rejected, the rest loaded; 2 a file rejected whole,
+or wrong usage. Messages read ``FILE:ROW: FIELD: reason``; no tracebacks for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+
+from data_pipeline.config import load_config
+from data_pipeline.formats import all_formats
+from data_pipeline.load import LoadResult, load_file
+from data_pipeline.report import rejected_rows, warehouse_report
+from warehouse.db import make_engine, upgrade_schema
+
+EXIT_OK, EXIT_REJECTED_ROWS, EXIT_REJECTED_FILE = 0, 1, 2
+MAX_PROBLEMS_SHOWN = 20
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_REJECTED_FILE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m data_pipeline", description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", help="overrides DATABASE_URL")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    commands.add_parser("init-db", help="create or upgrade the schema")
+
+    load = commands.add_parser("load", help="load files or whole folders")
+    load.add_argument("paths", nargs="+", type=Path)
+    load.add_argument(
+        "--format",
+        dest="format_id",
+        choices=sorted(f.id for f in all_formats()),
+        help="force a format instead of detecting it",
+    )
+
+    demo = commands.add_parser("demo", help="write the demo borough's files and load them")
+    demo.add_argument("--scale", type=int, default=5000, help="number of grants (default 5000)")
+    demo.add_argument("--out", type=Path, default=Path("demo_data"), help="folder for the files")
+    demo.add_argument("--no-load", action="store_true", help="write the files only")
+
+    report = commands.add_parser("report", help="rows per table, last loads, rejects by reason")
+    report.add_argument("--json", action="store_true")
+
+    rejects = commands.add_parser("rejects", help="list rejected rows")
+    rejects.add_argument("--file", dest="file_name", help="only this file name")
+    rejects.add_argument("--csv", action="store_true", help="print CSV")
+
+    export = commands.add_parser(
+        "export-360giving", help="write the home organisations' awards as 360Giving JSON"
+    )
+    export.add_argument("path", type=Path)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    console = Console(stderr=False, highlight=False, soft_wrap=True)
+    errors = Console(stderr=True, highlight=False, soft_wrap=True)
+    engine = make_engine(args.database_url)
+    upgrade_schema(engine)
+    if args.command == "init-db":
+        console.print(f"Schema is up to date at {engine.url.render_as_string(hide_password=True)}")
+        return EXIT_OK
+    if args.command == "load":
+        return _load(engine, args.paths, args.format_id, console, errors)
+    if args.command == "demo":
+        from data_pipeline.demo import write_demo
+
+        files = write_demo(args.out, scale=args.scale)
+        console.print(f"Wrote {len(files)} demo files to {args.out}")
+        if args.no_load:
+            return EXIT_OK
+        return _load(engine, files, None, console, errors)
+    if args.command == "report":
+        report = warehouse_report(engine)
+        if args.json:
+            print(json.dumps(report, indent=2, default=str))
+        else:
+            _print_report(console, report)
+        return EXIT_OK
+    if args.command == "rejects":
+        frame = rejected_rows(engine, args.file_name)
+        if args.csv:
+            sys.stdout.write(frame.to_csv(index=False))
+        else:
+            for row in frame.itertuples():
+                where = f"{row.file_name}:{row.row_number}" if row.row_number else row.file_name
+                console.print(f"{where}: {row.field}: {row.reason}", markup=False)
+            console.print(f"{len(frame)} rejected row problem(s)")
+        return EXIT_OK
+    if args.command == "export-360giving":
+        from data_pipeline.export_360giving import export_360giving
+
+        count = export_360giving(engine, load_config(), args.path)
+        console.print(f"Wrote {count} grants to {args.path}; valid against 360Giving 1.4")
+        return EXIT_OK
+    return EXIT_REJECTED_FILE
+
+
+def _expand(paths: Sequence[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
+            )
+        else:
+            yield path
+
+
+def _load(
+    engine: object, paths: Sequence[Path], format_id: str | None, console: Console, errors: Console
+) -> int:
+    config = load_config()
+    results: list[LoadResult] = []
+    files = list(_expand(paths))
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[stage]}"),
+        TimeElapsedColumn(),
+        console=errors,
+        disable=not errors.is_terminal,
+        transient=True,
+    ) as bar:
+        for path in files:
+            task = bar.add_task(path.name, total=1.0, stage="")
+            result = load_file(
+                engine,  # type: ignore[arg-type]
+                path,
+                config,
+                format_id=format_id,
+                progress=lambda stage, done, task=task: bar.update(
+                    task, completed=done, stage=stage
+                ),
+            )
+            bar.remove_task(task)
+            results.append(result)
+            for problem in result.problems[:MAX_PROBLEMS_SHOWN]:
+                errors.print(str(problem), markup=False)
+            hidden = len(result.problems) - MAX_PROBLEMS_SHOWN
+            if hidden > 0:
+                errors.print(
+                    f"{result.file_name}: ... and {hidden} more; see "
+                    f"'python -m data_pipeline rejects --file {result.file_name}'",
+                    markup=False,
+                )
+    _print_summary(console, results)
+    if any(r.rejected_whole for r in results):
+        return EXIT_REJECTED_FILE
+    if any(r.rejected for r in results):
+        return EXIT_REJECTED_ROWS
+    return EXIT_OK
+
+
+def _print_summary(console: Console, results: list[LoadResult]) -> None:
+    table = RichTable(title="Load summary")
+    for heading in ("file", "format", "read", "inserted", "updated", "unchanged", "rejected"):
+        table.add_column(heading, justify="left" if heading in ("file", "format") else "right")
+    for r in results:
+        table.add_row(
+            r.file_name,
+            r.format_id or "-",
+            str(r.rows_read),
+            str(r.inserted),
+            str(r.updated),
+            str(r.unchanged),
+            "whole file" if r.rejected_whole else str(r.rejected),
+        )
+    console.print(table)
+
+
+def _print_report(console: Console, report: dict[str, object]) -> None:
+    tables = RichTable(title="Rows per table")
+    tables.add_column("table")
+    tables.add_column("rows", justify="right")
+    for name, count in report["tables"].items():  # type: ignore[attr-defined]
+        tables.add_row(name, str(count))
+    console.print(tables)
+    loads = RichTable(title="Last load of each source")
+    for heading in ("file", "format", "loaded at", "status", "read", "rejected"):
+        loads.add_column(heading)
+    for run in report["last_loads"]:  # type: ignore[attr-defined]
+        loads.add_row(
+            run["file_name"],
+            run["detected_format"] or "-",
+            str(run["finished_at"]),
+            run["status"],
+            str(run["rows_read"]),
+            str(run["rows_rejected"]),
+        )
+    console.print(loads)
+    reasons = RichTable(title=f"Rejected rows: {report['rejected_rows']}")
+    reasons.add_column("reason")
+    reasons.add_column("rows", justify="right")
+    for reason, count in report["rejected_by_reason"].items():  # type: ignore[attr-defined]
+        reasons.add_row(reason, str(count))
+    console.print(reasons)

@@ -1,0 +1,69 @@
+"""Configuration a council edits: its home organisations and what counts as P&C research.
+
+Read from ``observatory.toml`` in the project folder, or the file named by
+``OBSERVATORY_CONFIG``. Direction follows from the home organisations: money a home
+organisation gives is *awarded*, money it gets is *received*.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class HomeOrganisation:
+    org_id: str
+    name: str
+    role: str  # council, nhs or hdrc
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings the pipeline needs."""
+
+    site_name: str = "P&C Research Observatory"
+    area_name: str = ""
+    home_organisations: tuple[HomeOrganisation, ...] = ()
+    pc_research_programme_codes: frozenset[str] = frozenset()
+    pc_research_classification_codes: frozenset[str] = frozenset()
+    research_cpv_prefixes: tuple[str, ...] = ("731", "732", "79419", "79310")
+    default_licence: str = "Open Government Licence v3.0"
+    route_keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def home_ids(self) -> dict[str, HomeOrganisation]:
+        return {org.org_id.upper(): org for org in self.home_organisations}
+
+
+def config_path() -> Path:
+    return Path(os.environ.get("OBSERVATORY_CONFIG") or PROJECT_ROOT / "observatory.toml")
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read the configuration file; defaults where it is missing."""
+    path = path or config_path()
+    if not path.exists():
+        return Config()
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    site = data.get("site", {})
+    research = data.get("pc_research", {})
+    return Config(
+        site_name=site.get("name", Config.site_name),
+        area_name=site.get("area_name", ""),
+        home_organisations=tuple(
+            HomeOrganisation(org["org_id"], org["name"], org["role"])
+            for org in data.get("home_organisations", [])
+        ),
+        pc_research_programme_codes=frozenset(research.get("programme_codes", [])),
+        pc_research_classification_codes=frozenset(research.get("classification_codes", [])),
+        research_cpv_prefixes=tuple(
+            research.get("research_cpv_prefixes", Config.research_cpv_prefixes)
+        ),
+        default_licence=site.get("licence", Config.default_licence),
+        route_keywords={k: tuple(v) for k, v in data.get("route_keywords", {}).items()},
+    )

@@ -1,0 +1,169 @@
+"""Reading source files: bytes, text in whatever encoding councils use, CSV and XLSX sheets.
+
+Every frame read here has every value as text (or the cell's own value for XLSX) and a
+``ROW`` column with the row number a person sees in a spreadsheet (the header is row 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from data_pipeline.errors import FileRejected
+from data_pipeline.transform import normalise_title
+
+ROW = "__row__"
+_MOJIBAKE_BOM = "ï»¿"
+
+
+@dataclass
+class Source:
+    """One input file, read once."""
+
+    path: Path
+    content: bytes = field(repr=False)
+
+    @classmethod
+    def from_path(cls, path: Path) -> Source:
+        try:
+            return cls(path=path, content=path.read_bytes())
+        except OSError as error:
+            raise FileRejected(path.name, f"cannot be read: {error.strerror}") from error
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @cached_property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+    @property
+    def is_xlsx(self) -> bool:
+        return self.content[:2] == b"PK" and zipfile.is_zipfile(io.BytesIO(self.content))
+
+    @cached_property
+    def text(self) -> str:
+        """The content decoded: UTF-8 (with or without a BOM, or a double-encoded BOM), else
+        cp1252, else ISO-8859-1."""
+        for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+            try:
+                text = self.content.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            return text.removeprefix(_MOJIBAKE_BOM).removeprefix("\ufeff")
+        raise FileRejected(self.name, "is not text in UTF-8, cp1252 or ISO-8859-1")
+
+    @cached_property
+    def json(self) -> Any:
+        """The parsed JSON document, or None when the file is not JSON."""
+        stripped = self.text.lstrip()
+        if not stripped.startswith(("{", "[")):
+            return None
+        try:
+            return json.loads(stripped)
+        except json.JSONDecodeError:
+            return None
+
+    def json_or_reject(self) -> Any:
+        """The parsed JSON document; a file that is not valid JSON is rejected whole."""
+        try:
+            return json.loads(self.text)
+        except json.JSONDecodeError as error:
+            raise FileRejected(
+                self.name, f"is not valid JSON: {error.msg}", row_number=error.lineno
+            ) from error
+
+    @cached_property
+    def csv_header(self) -> list[str]:
+        """The first row of the file read as CSV, or [] when it is not CSV-like."""
+        if self.is_xlsx or self.text.lstrip().startswith(("{", "[")):
+            return []
+        first = next(csv.reader(io.StringIO(self.text[:20000])), [])
+        return [cell.strip() for cell in first] if len(first) > 1 else []
+
+    @cached_property
+    def csv_keys(self) -> set[str]:
+        """The CSV header titles, normalised (no spaces, lower case)."""
+        return {normalise_title(title) for title in self.csv_header}
+
+    @cached_property
+    def xlsx_sheets(self) -> dict[str, list[str]]:
+        """Sheet name -> first row (titles) of each sheet, or {} when not a workbook."""
+        if not self.is_xlsx:
+            return {}
+        import openpyxl
+
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(self.content), read_only=True)
+        except Exception:
+            return {}
+        sheets = {}
+        for sheet in book.worksheets:
+            first = next(sheet.iter_rows(max_row=1, values_only=True), ())
+            sheets[sheet.title] = [str(v).strip() for v in first if v is not None]
+        book.close()
+        return sheets
+
+
+def read_csv_frame(source: Source) -> pd.DataFrame:
+    """The file as a frame of text, one column per header title, plus the ``ROW`` column."""
+    try:
+        frame = pd.read_csv(
+            io.StringIO(source.text),
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=True,
+            skipinitialspace=False,
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError) as error:
+        raise FileRejected(source.name, f"is not a readable CSV file: {error}") from error
+    frame.columns = [
+        str(c).replace("\ufeff", "").replace(_MOJIBAKE_BOM, "").strip() for c in frame.columns
+    ]
+    frame = frame.loc[:, [not c.startswith("Unnamed:") for c in frame.columns]]
+    empty = (frame == "").all(axis=1)
+    frame[ROW] = frame.index + 2
+    return frame.loc[~empty].reset_index(drop=True)
+
+
+def read_xlsx_frames(source: Source) -> dict[str, pd.DataFrame]:
+    """Each sheet as a frame (header row = titles), with the ``ROW`` column. Cell values keep
+    their spreadsheet types (dates stay dates) except that blanks become ''."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(source.content), read_only=True, data_only=True)
+    except Exception as error:
+        raise FileRejected(source.name, f"is not a readable XLSX workbook: {error}") from error
+    frames: dict[str, pd.DataFrame] = {}
+    for sheet in book.worksheets:
+        rows = list(sheet.iter_rows(values_only=True))
+        if not rows:
+            continue
+        header = [str(v).strip() if v is not None else "" for v in rows[0]]
+        keep = [i for i, title in enumerate(header) if title]
+        data = [
+            [row[i] if i < len(row) and row[i] is not None else "" for i in keep]
+            for row in rows[1:]
+        ]
+        frame = pd.DataFrame(data, columns=[header[i] for i in keep], dtype=object)
+        frame[ROW] = range(2, len(frame) + 2)
+        values = frame.drop(columns=[ROW])
+        empty = (
+            values.map(lambda v: v == "" or (isinstance(v, str) and not v.strip())).all(axis=1)
+            if len(values.columns)
+            else pd.Series(True, index=frame.index)
+        )
+        frames[sheet.title] = frame.loc[~empty].reset_index(drop=True)
+    book.close()
+    return frames

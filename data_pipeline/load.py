@@ -1,0 +1,205 @@
+"""Loading one file: detect, parse, then write everything in one transaction.
+
+A file rejected whole writes nothing. A file that loads writes its rows, its rejects, its
+load run and its source-file record together, or (if the process dies part-way) none of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, insert, or_, select, update
+
+from data_pipeline.config import Config
+from data_pipeline.errors import FileRejected, Problem
+from data_pipeline.extract import Source
+from data_pipeline.formats import detect_format, format_by_id
+from data_pipeline.formats.base import Parsed
+from warehouse.marts import refresh_marts
+from warehouse.schema import meta_load_runs, meta_rejected_rows, meta_source_files
+from warehouse.upsert import UpsertCounts, delete_stale_links, upsert_frame
+
+Progress = Callable[[str, float], None]
+
+
+@dataclass
+class LoadResult:
+    """What happened to one file."""
+
+    file_name: str
+    format_id: str | None
+    rows_read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    rejected_whole: bool = False
+    load_run_id: int | None = None
+
+    @property
+    def status(self) -> str:
+        if self.rejected_whole:
+            return "rejected"
+        return "partial" if self.rejected else "loaded"
+
+
+def _no_progress(_stage: str, _fraction: float) -> None:
+    return None
+
+
+def load_file(
+    engine: Engine,
+    path: Path,
+    config: Config,
+    *,
+    format_id: str | None = None,
+    progress: Progress = _no_progress,
+) -> LoadResult:
+    """Load one file. Never raises for bad input: problems are in the result."""
+    try:
+        progress("reading", 0.05)
+        source = Source.from_path(path)
+        fmt = format_by_id(format_id) if format_id else detect_format(source)
+        if fmt is None:
+            raise FileRejected(
+                source.name, "is not in a format the pipeline recognises (use --format to name one)"
+            )
+        progress("validating", 0.2)
+        parsed = fmt.parse(source, config)
+    except FileRejected as rejection:
+        return LoadResult(path.name, format_id, problems=[rejection.problem], rejected_whole=True)
+    progress("loading", 0.6)
+    with engine.begin() as conn:
+        result = _write(conn, source, parsed)
+    progress("done", 1.0)
+    return result
+
+
+def _write(conn: Connection, source: Source, parsed: Parsed) -> LoadResult:
+    now = datetime.now(UTC)
+    source_file_id = _record_source_file(conn, source, parsed, now)
+    load_run_id = conn.execute(
+        insert(meta_load_runs)
+        .values(
+            source_file_id=source_file_id,
+            file_name=source.name,
+            sha256=source.sha256,
+            detected_format=parsed.format_id,
+            started_at=now,
+            status="running",
+            rows_read=parsed.rows_read,
+        )
+        .returning(meta_load_runs.c.load_run_id)
+    ).scalar_one()
+
+    primary = UpsertCounts()
+    for scope in parsed.replace_links:
+        keep = next((f for t, f in parsed.frames if t is scope.table), pd.DataFrame())
+        delete_stale_links(conn, scope.table, scope.parent_column, scope.parent_ids, keep)
+    for table, frame in parsed.frames:
+        counts = upsert_frame(
+            conn, table, frame, source_file_id=source_file_id, load_run_id=load_run_id
+        )
+        if table is parsed.primary:
+            primary = counts
+
+    rejected_rows = _record_rejects(conn, source, parsed.rejects, load_run_id)
+    status = "partial" if rejected_rows else "loaded"
+    conn.execute(
+        update(meta_load_runs)
+        .where(meta_load_runs.c.load_run_id == load_run_id)
+        .values(
+            finished_at=datetime.now(UTC),
+            status=status,
+            rows_inserted=primary.inserted,
+            rows_updated=primary.updated,
+            rows_unchanged=primary.unchanged,
+            rows_rejected=rejected_rows,
+        )
+    )
+    refresh_marts(conn)
+    problems = [
+        Problem(
+            source.name,
+            None if pd.isna(r.row_number) else int(r.row_number),
+            None if pd.isna(r.field) else str(r.field),
+            str(r.reason),
+        )
+        for r in parsed.rejects.itertuples()
+    ]
+    return LoadResult(
+        file_name=source.name,
+        format_id=parsed.format_id,
+        rows_read=parsed.rows_read,
+        inserted=primary.inserted,
+        updated=primary.updated,
+        unchanged=primary.unchanged,
+        rejected=rejected_rows,
+        problems=problems,
+        load_run_id=load_run_id,
+    )
+
+
+def _record_source_file(conn: Connection, source: Source, parsed: Parsed, now: datetime) -> int:
+    existing = conn.execute(
+        select(meta_source_files.c.source_file_id).where(
+            meta_source_files.c.sha256 == source.sha256
+        )
+    ).scalar_one_or_none()
+    values = {
+        "file_name": source.name,
+        "detected_format": parsed.format_id,
+        "row_count": parsed.rows_read,
+        "publisher": parsed.publisher,
+        "licence": parsed.licence,
+        "last_loaded_at": now,
+    }
+    if existing is not None:
+        conn.execute(
+            update(meta_source_files)
+            .where(meta_source_files.c.source_file_id == existing)
+            .values(**values)
+        )
+        return int(existing)
+    return int(
+        conn.execute(
+            insert(meta_source_files)
+            .values(sha256=source.sha256, first_loaded_at=now, **values)
+            .returning(meta_source_files.c.source_file_id)
+        ).scalar_one()
+    )
+
+
+def _record_rejects(
+    conn: Connection, source: Source, rejects: pd.DataFrame, load_run_id: int
+) -> int:
+    """Replace the file's earlier rejects (same name or same content) with this run's."""
+    conn.execute(
+        meta_rejected_rows.delete().where(
+            or_(
+                meta_rejected_rows.c.file_name == source.name,
+                meta_rejected_rows.c.sha256 == source.sha256,
+            )
+        )
+    )
+    if rejects.empty:
+        return 0
+    records = [
+        {
+            "load_run_id": load_run_id,
+            "file_name": source.name,
+            "sha256": source.sha256,
+            "row_number": None if pd.isna(r.row_number) else int(r.row_number),
+            "field": None if pd.isna(r.field) else str(r.field),
+            "reason": str(r.reason),
+            "raw": None if pd.isna(r.raw) else str(r.raw),
+        }
+        for r in rejects.itertuples()
+    ]
+    conn.execute(insert(meta_rejected_rows), records)
+    return int(rejects["row_number"].nunique(dropna=False))

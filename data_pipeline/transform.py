@@ -1,0 +1,252 @@
+"""Pure, column-wise transforms shared by every format.
+
+Rule: nothing here reads or writes files or the database. Each parser takes a pandas Series of
+raw text and returns the parsed Series plus a boolean Series marking the values that could not
+be parsed (blank input is not an error; required-ness is checked by the caller).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+BLANKS = {"", "na", "n/a", "#n/a", "null", "none", "-", "nan"}
+
+
+def blank_mask(values: pd.Series) -> pd.Series:
+    """True where a raw value is missing or one of the usual placeholders for missing."""
+    text = values.astype("string").str.strip().str.lower()
+    return text.isna() | text.isin(BLANKS)
+
+
+def clean_text(values: pd.Series) -> pd.Series:
+    """Strip spaces (including non-breaking ones); blanks become <NA>."""
+    text = values.astype("string").str.replace("\xa0", " ", regex=False).str.strip()
+    return text.mask(blank_mask(values))
+
+
+def normalise_title(title: str) -> str:
+    """A column title as the official 360Giving converter matches it: no spaces, lower case."""
+    text = title.replace("\ufeff", "").replace("ï»¿", "").replace("\xa0", " ")
+    return re.sub(r"\s+", "", text).lower()
+
+
+_MONEY_JUNK = re.compile(r"[£,\s]|GBP", re.IGNORECASE)
+
+
+def parse_money_pence(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Amounts such as ``£1,234.56``, ``(12.00)`` or ``-5`` to integer pence (Int64).
+
+    Parentheses mean a negative amount. Returns (pence, invalid_mask).
+    """
+    raw = values.astype("string").str.strip()
+    blank = blank_mask(values)
+    negative_paren = raw.str.startswith("(") & raw.str.endswith(")")
+    text = raw.str.replace(_MONEY_JUNK, "", regex=True).str.strip("()")
+    number = pd.to_numeric(text.mask(blank), errors="coerce")
+    invalid = number.isna() & ~blank
+    number = number.where(~negative_paren.fillna(False), -number)
+    pence = (number * 100).round().astype("Int64")
+    return pence, invalid.fillna(False).astype(bool)
+
+
+def parse_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Numbers, allowing thousands separators. Returns (Float64, invalid_mask)."""
+    blank = blank_mask(values)
+    text = values.astype("string").str.replace(",", "", regex=False).str.strip()
+    number = pd.to_numeric(text.mask(blank), errors="coerce").astype("Float64")
+    invalid = number.isna() & ~blank
+    return number, invalid.fillna(False).astype(bool)
+
+
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+
+def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Dates in the forms councils publish: ISO (with or without a time), dd/mm/yyyy,
+    dd-mm-yyyy, dd.mm.yyyy, yyyymm periods (taken as the month's last day), Excel serials and
+    datetime objects from spreadsheets. Never US-style mm/dd.
+
+    Returns (Series of ``datetime.date`` or None, invalid_mask).
+    """
+    blank = blank_mask(values)
+    result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+
+    is_datetime = values.map(lambda v: isinstance(v, (pd.Timestamp, date)))
+    if is_datetime.any():
+        result[is_datetime] = pd.to_datetime(values[is_datetime].astype(str), errors="coerce")
+
+    text = values.astype("string").str.strip().mask(blank | is_datetime)
+    iso = text.str.match(r"^\d{4}-\d{2}-\d{2}([T ].*)?$").fillna(False).astype(bool)
+    if iso.any():
+        result[iso] = pd.to_datetime(text[iso].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+    dmy = text.str.match(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{4}( .*)?$").fillna(False).astype(bool)
+    if dmy.any():
+        parts = text[dmy].str.extract(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+        result[dmy] = pd.to_datetime(
+            parts[2] + "-" + parts[1].str.zfill(2) + "-" + parts[0].str.zfill(2),
+            format="%Y-%m-%d",
+            errors="coerce",
+        )
+    period = text.str.match(r"^(19|20)\d{2}(0[1-9]|1[0-2])$").fillna(False).astype(bool)
+    if period.any():
+        month_start = pd.to_datetime(text[period] + "01", format="%Y%m%d", errors="coerce")
+        result[period] = month_start + pd.offsets.MonthEnd(0)
+    serial = text.str.match(r"^\d{4,5}(\.0+)?$").fillna(False).astype(bool) & ~period
+    if serial.any():
+        days = pd.to_numeric(text[serial], errors="coerce")
+        in_range = (days > 366) & (days < 73051)  # 1901 to 2099
+        result[serial] = (_EXCEL_EPOCH + pd.to_timedelta(days.where(in_range), unit="D")).values
+
+    invalid = result.isna() & ~blank
+    dates = result.dt.date.astype(object).where(result.notna(), None)
+    return dates, invalid.fillna(False).astype(bool)
+
+
+def parse_datetimes(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """ISO date-times (or dates) to timezone-aware UTC timestamps. Returns (Series, invalid)."""
+    blank = blank_mask(values)
+    text = values.astype("string").str.strip().mask(blank)
+    stamps = pd.to_datetime(text, errors="coerce", utc=True, format="ISO8601")
+    missing = stamps.isna() & ~blank
+    if missing.any():
+        dates, _ = parse_dates(values[missing])
+        stamps[missing] = pd.to_datetime(dates, errors="coerce", utc=True)
+    invalid = stamps.isna() & ~blank
+    return stamps, invalid.fillna(False).astype(bool)
+
+
+def financial_year(dates: pd.Series) -> pd.Series:
+    """The UK financial year (April to March) of each date, as ``2024/25``."""
+    stamps = pd.to_datetime(dates, errors="coerce")
+    start = stamps.dt.year - (stamps.dt.month < 4).astype("Int64")
+    label = (
+        start.astype("Int64").astype("string")
+        + "/"
+        + ((start + 1) % 100).astype("Int64").astype("string").str.zfill(2)
+    )
+    return label.where(stamps.notna(), None)
+
+
+def financial_year_of(day: date) -> str:
+    """The UK financial year of one date."""
+    start = day.year - (1 if day.month < 4 else 0)
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+# ONS code prefixes -> area type (360Giving geoCodeType where it has one).
+GEO_PREFIX_TYPES = {
+    "E00": "OA",
+    "W00": "OA",
+    "E01": "LSOA",
+    "W01": "LSOA",
+    "E02": "MSOA",
+    "W02": "MSOA",
+    "E04": "PAR",
+    "W04": "PAR",
+    "E05": "WD",
+    "W05": "WD",
+    "S13": "WD",
+    "N08": "WD",
+    "E06": "UA",
+    "W06": "UA",
+    "S12": "CA",
+    "E07": "NMD",
+    "E08": "MD",
+    "E09": "LONB",
+    "E10": "CTY",
+    "E11": "MCTY",
+    "E12": "RGN",
+    "E13": "IOL",
+    "E14": "WPC",
+    "W07": "WPC",
+    "E38": "SICBL",
+    "E54": "ICB",
+    "E40": "NHSER",
+    "E92": "CTRY",
+    "W92": "CTRY",
+    "S92": "CTRY",
+    "N92": "CTRY",
+    "K02": "UK",
+    "K03": "GB",
+    "K04": "EW",
+}
+
+
+def geo_type_from_code(codes: pd.Series) -> pd.Series:
+    """Area type from the ONS code prefix (E01 -> LSOA, E05 -> WD, ...); <NA> if unknown."""
+    prefix = codes.astype("string").str.strip().str.upper().str.slice(0, 3)
+    return prefix.map(GEO_PREFIX_TYPES).astype("string")
+
+
+ORG_PREFIX_TYPES = {
+    "GB-CHC": "charity",
+    "GB-SC": "charity",
+    "GB-NIC": "charity",
+    "GB-COH": "company",
+    "GB-MPR": "company",
+    "GB-LAE": "council",
+    "GB-LAS": "council",
+    "GB-PLA": "council",
+    "GB-LANI": "council",
+    "GB-NHS": "nhs",
+    "GB-EDU": "education",
+    "GB-UKPRN": "education",
+    "GB-GOR": "government",
+    "GB-GOVUK": "government",
+    "GB-SHPE": "housing",
+}
+
+
+def org_type_from_id(org_ids: pd.Series) -> pd.Series:
+    """Organisation type from its org-id prefix; ``other`` where unknown, <NA> where blank."""
+    ids = org_ids.astype("string").str.strip().str.upper()
+    two = ids.str.extract(r"^([A-Z0-9]+-[A-Z0-9]+)-", expand=False)
+    kind = two.map(ORG_PREFIX_TYPES).astype("string")
+    return kind.fillna("other").where(ids.notna() & (ids != ""), pd.NA)
+
+
+def slugify(values: pd.Series) -> pd.Series:
+    """A stable, URL-safe id from a label: ``Mental health`` -> ``mental-health``."""
+    return (
+        values.astype("string")
+        .str.lower()
+        .str.replace(r"[^a-z0-9]+", "-", regex=True)
+        .str.strip("-")
+    )
+
+
+def split_list(values: pd.Series, separator: str = ";") -> pd.Series:
+    """Split ``a; b;c`` cells into lists of stripped, non-empty items."""
+    return (
+        values.astype("string")
+        .fillna("")
+        .map(lambda cell: [item.strip() for item in str(cell).split(separator) if item.strip()])
+    )
+
+
+def parse_bool(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Yes/No, Y/N, True/False, 1/0 to booleans. Returns (boolean Series, invalid_mask)."""
+    text = values.astype("string").str.strip().str.lower()
+    blank = blank_mask(values)
+    mapping = {
+        "yes": True,
+        "y": True,
+        "true": True,
+        "1": True,
+        "no": False,
+        "n": False,
+        "false": False,
+        "0": False,
+    }
+    result = text.map(mapping).astype("boolean")
+    invalid = result.isna() & ~blank
+    return result, invalid.fillna(False).astype(bool)
+
+
+def as_str_array(values: pd.Series) -> np.ndarray:
+    """Object array of python str or None, for building rows."""
+    return values.astype("string").astype(object).where(values.notna(), None).to_numpy()

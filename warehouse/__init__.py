@@ -1,0 +1,1 @@
+"""The warehouse: one schema, one engine factory, and read-only query functions."""
