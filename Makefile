@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8050
 export HOST PORT
 
-.PHONY: run test install install-test db demo lint typecheck contracts pytest bench clean
+.PHONY: run test install db chromium lint typecheck contracts pytest bench clean initial-migration
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -18,12 +18,10 @@ install: $(VENV)/.installed
 
 db: install
 	$(PY) -m data_pipeline init-db
-	@if [ -z "$$DATABASE_URL" ] && [ ! -s observatory.db ] || \
-	   [ "$$($(PY) -m data_pipeline report --json | $(PY) -c 'import json,sys; print(json.load(sys.stdin)["tables"]["fct_grants"])')" = "0" ]; then \
-	  echo "Building the demo warehouse..."; $(PY) -m data_pipeline demo --out demo_data; fi
+	$(PY) -m data_pipeline demo --if-empty --out demo_data
 
 run: db
-	$(PY) app.py
+	$(VENV)/bin/gunicorn app:server --bind $(HOST):$(PORT) --workers 2 --no-control-socket
 
 # Chromium for the browser tests comes from Debian; Playwright's own download is not used.
 chromium:

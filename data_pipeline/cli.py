@@ -10,16 +10,17 @@ import argparse
 import json
 import sys
 from collections.abc import Iterator, Sequence
+from functools import partial
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from data_pipeline.config import load_config
 from data_pipeline.formats import all_formats
 from data_pipeline.load import LoadResult, load_file
-from data_pipeline.report import rejected_rows, warehouse_report
+from data_pipeline.report import problems_of, rejected_rows, warehouse_report
 from warehouse.db import make_engine, upgrade_schema
 
 EXIT_OK, EXIT_REJECTED_ROWS, EXIT_REJECTED_FILE = 0, 1, 2
@@ -98,9 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.csv:
             sys.stdout.write(frame.to_csv(index=False))
         else:
-            for row in frame.itertuples():
-                where = f"{row.file_name}:{row.row_number}" if row.row_number else row.file_name
-                console.print(f"{where}: {row.field}: {row.reason}", markup=False)
+            for problem in problems_of(frame):
+                console.print(str(problem), markup=False)
             console.print(f"{len(frame)} rejected row problem(s)")
         return EXIT_OK
     if args.command == "export-360giving":
@@ -144,9 +144,7 @@ def _load(
                 path,
                 config,
                 format_id=format_id,
-                progress=lambda stage, done, task=task: bar.update(
-                    task, completed=done, stage=stage
-                ),
+                progress=partial(_advance, bar, task),
             )
             bar.remove_task(task)
             results.append(result)
@@ -165,6 +163,10 @@ def _load(
     if any(r.rejected for r in results):
         return EXIT_REJECTED_ROWS
     return EXIT_OK
+
+
+def _advance(bar: Progress, task: TaskID, stage: str, done: float) -> None:
+    bar.update(task, completed=done, stage=stage)
 
 
 def _print_summary(console: Console, results: list[LoadResult]) -> None:
@@ -195,14 +197,15 @@ def _print_report(console: Console, report: dict[str, object]) -> None:
     for heading in ("file", "format", "loaded at", "status", "read", "rejected"):
         loads.add_column(heading)
     for run in report["last_loads"]:  # type: ignore[attr-defined]
-        loads.add_row(
-            run["file_name"],
-            run["detected_format"] or "-",
-            str(run["finished_at"]),
-            run["status"],
-            str(run["rows_read"]),
-            str(run["rows_rejected"]),
+        keys = (
+            "file_name",
+            "detected_format",
+            "finished_at",
+            "status",
+            "rows_read",
+            "rows_rejected",
         )
+        loads.add_row(*(str(run[key] if run[key] is not None else "-") for key in keys))
     console.print(loads)
     reasons = RichTable(title=f"Rejected rows: {report['rejected_rows']}")
     reasons.add_column("reason")

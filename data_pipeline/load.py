@@ -18,7 +18,7 @@ from data_pipeline.config import Config
 from data_pipeline.errors import FileRejected, Problem
 from data_pipeline.extract import Source
 from data_pipeline.formats import detect_format, format_by_id
-from data_pipeline.formats.base import Parsed
+from data_pipeline.formats.base import Parsed, reject_records
 from warehouse.marts import refresh_marts
 from warehouse.schema import meta_load_runs, meta_rejected_rows, meta_source_files
 from warehouse.upsert import UpsertCounts, delete_stale_links, upsert_frame
@@ -124,13 +124,8 @@ def _write(conn: Connection, source: Source, parsed: Parsed) -> LoadResult:
     )
     refresh_marts(conn)
     problems = [
-        Problem(
-            source.name,
-            None if pd.isna(r.row_number) else int(r.row_number),
-            None if pd.isna(r.field) else str(r.field),
-            str(r.reason),
-        )
-        for r in parsed.rejects.itertuples()
+        Problem(source.name, r["row_number"], r["field"], r["reason"])
+        for r in reject_records(parsed.rejects)
     ]
     return LoadResult(
         file_name=source.name,
@@ -190,16 +185,8 @@ def _record_rejects(
     if rejects.empty:
         return 0
     records = [
-        {
-            "load_run_id": load_run_id,
-            "file_name": source.name,
-            "sha256": source.sha256,
-            "row_number": None if pd.isna(r.row_number) else int(r.row_number),
-            "field": None if pd.isna(r.field) else str(r.field),
-            "reason": str(r.reason),
-            "raw": None if pd.isna(r.raw) else str(r.raw),
-        }
-        for r in rejects.itertuples()
+        {"load_run_id": load_run_id, "file_name": source.name, "sha256": source.sha256, **r}
+        for r in reject_records(rejects)
     ]
     conn.execute(insert(meta_rejected_rows), records)
     return int(rejects["row_number"].nunique(dropna=False))

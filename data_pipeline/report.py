@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
+from data_pipeline.errors import Problem
+from data_pipeline.formats.base import reject_records
 from warehouse.schema import meta_load_runs, meta_rejected_rows, metadata
 
 
@@ -76,3 +78,11 @@ def rejected_rows(engine: Engine, file_name: str | None = None) -> pd.DataFrame:
         query = query.where(meta_rejected_rows.c.file_name == file_name)
     with engine.connect() as conn:
         return pd.read_sql(query, conn)
+
+
+def problems_of(rejects: pd.DataFrame) -> list[Problem]:
+    """Reject records (as from ``rejected_rows``) as problems that print as FILE:ROW: FIELD."""
+    return [
+        Problem(file_name, r["row_number"], r["field"], r["reason"])
+        for file_name, r in zip(rejects["file_name"], reject_records(rejects), strict=True)
+    ]

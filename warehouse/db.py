@@ -45,3 +45,14 @@ def upgrade_schema(engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+_shared: dict[str, Engine] = {}
+
+
+def shared_engine() -> Engine:
+    """One engine per process for the dashboard, made on first use."""
+    url = database_url()
+    if url not in _shared:
+        _shared[url] = make_engine(url)
+    return _shared[url]

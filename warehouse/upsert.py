@@ -97,11 +97,9 @@ def _fill_staging(conn: Connection, stage: Table, frame: pd.DataFrame) -> None:
         out.to_csv(buffer, index=False, header=False, na_rep="\\N")
         raw = conn.connection.dbapi_connection
         quoted = ", ".join(f'"{c}"' for c in columns)
-        with raw.cursor() as cursor:  # type: ignore[union-attr]
-            with cursor.copy(
-                f"COPY {stage.name} ({quoted}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-            ) as copy:
-                copy.write(buffer.getvalue())
+        statement = f"COPY {stage.name} ({quoted}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
+            copy.write(buffer.getvalue())
         return
     rows = list(zip(*(prepared[name] for name in columns), strict=True))
     placeholders = ", ".join("?" for _ in columns)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Table
@@ -120,3 +121,20 @@ def require(rejects: RejectCollector, values: pd.Series, field_name: str, blank:
 def quoted(values: pd.Series) -> pd.Series:
     """Values as '…' for messages, cut to 60 characters."""
     return "'" + values.astype("string").fillna("").str.slice(0, 60) + "'"
+
+
+def reject_records(rejects: pd.DataFrame) -> list[dict[str, Any]]:
+    """Reject records as plain Python values (int row, str field, None where missing)."""
+
+    def optional(value: Any, kind: type) -> Any:
+        return None if value is None or pd.isna(value) else kind(value)
+
+    return [
+        {
+            "row_number": optional(r["row_number"], int),
+            "field": optional(r["field"], str),
+            "reason": str(r["reason"]),
+            "raw": optional(r.get("raw"), str),
+        }
+        for r in rejects.to_dict("records")
+    ]

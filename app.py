@@ -1,0 +1,48 @@
+"""Composition root: the Dash app, its Flask routes, and nothing else."""
+
+from __future__ import annotations
+
+import os
+
+import dash
+from flask import Response, jsonify
+from sqlalchemy import text
+
+import callbacks  # noqa: F401  (registers every callback once)
+from components.shell import page_frame
+from data_pipeline.config import load_config
+from warehouse.db import shared_engine
+
+config = load_config()
+
+app = dash.Dash(
+    __name__,
+    use_pages=True,
+    title=config.site_name,
+    update_title=None,
+    suppress_callback_exceptions=True,
+    serve_locally=True,
+)
+app.layout = lambda: page_frame(
+    config.site_name, config.default_licence, dash.page_registry.values(), dash.page_container
+)
+server = app.server
+
+
+@server.get("/healthz")
+def healthz() -> tuple[Response, int]:
+    """Liveness and database reachability."""
+    try:
+        with shared_engine().connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as error:
+        return jsonify(status="error", database=str(error.__class__.__name__)), 503
+    return jsonify(status="ok", database="reachable"), 200
+
+
+if __name__ == "__main__":
+    app.run(
+        host=os.environ.get("HOST", "127.0.0.1"),
+        port=int(os.environ.get("PORT", "8050")),
+        debug=False,
+    )

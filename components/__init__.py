@@ -1,0 +1,1 @@
+"""Reusable layout pieces and the ids callbacks use to reach them."""

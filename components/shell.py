@@ -1,0 +1,72 @@
+"""The frame of every page: skip link, navbar built from the page registry, footer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from components import ids
+
+MAIN_ID = "main-content"
+
+
+def navbar(site_name: str, pages: Iterable[Mapping[str, Any]]) -> dbc.Navbar:
+    """A navbar with one link per registered page, in the registry's order."""
+    links = [
+        dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
+        for page in pages
+        if page.get("nav", True)
+    ]
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.NavbarBrand(site_name, href="/"),
+                dbc.NavbarToggler(id="navbar-toggler", n_clicks=0),
+                dbc.Collapse(dbc.Nav(links, navbar=True), id="navbar-collapse", navbar=True),
+            ],
+            fluid=True,
+        ),
+        color="primary",
+        dark=True,
+        expand="md",
+        className="mb-4",
+    )
+
+
+def footer(licence: str) -> html.Footer:
+    """Licence and sources, and when the data was last loaded (filled by a callback)."""
+    return html.Footer(
+        dbc.Container(
+            [
+                html.Span(f"Data licence: {licence}. "),
+                html.A("Sources and quality", href="/data"),
+                html.Span(". Last load: "),
+                html.Span("…", id=ids.FOOTER_LAST_LOAD),
+            ],
+            fluid=True,
+            className="small text-body-secondary py-3",
+        ),
+        className="border-top mt-5",
+    )
+
+
+def page_frame(
+    site_name: str, licence: str, pages: Iterable[Mapping[str, Any]], content: Any
+) -> html.Div:
+    """Everything around the page content."""
+    return html.Div(
+        [
+            dcc.Location(id=ids.URL, refresh="callback-nav"),
+            html.A(
+                "Skip to main content",
+                href=f"#{MAIN_ID}",
+                className="visually-hidden-focusable btn btn-light m-2",
+            ),
+            navbar(site_name, pages),
+            html.Main(dbc.Container(content, fluid=True), id=MAIN_ID, tabIndex="-1"),
+            footer(licence),
+        ]
+    )

@@ -1,0 +1,116 @@
+"""A live server in a thread over a demo warehouse, and Chromium driven by Playwright.
+
+Every page test collects browser console errors and fails on any of them.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+E2E_DEMO_SCALE = 600
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app served on 127.0.0.1 at a free port, over a freshly built demo warehouse."""
+    from werkzeug.serving import make_server
+
+    folder = tmp_path_factory.mktemp("e2e")
+    url = f"sqlite:///{folder / 'warehouse.db'}"
+    os.environ["DATABASE_URL"] = url
+
+    from data_pipeline.config import load_config
+    from data_pipeline.demo import write_demo
+    from data_pipeline.load import load_file
+    from warehouse.db import make_engine, upgrade_schema
+
+    engine = make_engine(url)
+    upgrade_schema(engine)
+    config = load_config()
+    for path in write_demo(folder / "demo", scale=E2E_DEMO_SCALE):
+        result = load_file(engine, path, config)
+        assert not result.rejected_whole, result.problems
+    engine.dispose()
+
+    from app import server
+
+    httpd = make_server("127.0.0.1", 0, server, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+class ConsoleErrors(list[str]):
+    """Console errors and uncaught page errors seen during a test."""
+
+
+@pytest.fixture
+def console_errors() -> ConsoleErrors:
+    return ConsoleErrors()
+
+
+@pytest.fixture
+def page(browser: Browser, console_errors: ConsoleErrors) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            console_errors.append(message.text)
+
+    tab.on("console", on_console)
+    tab.on("pageerror", lambda error: console_errors.append(str(error)))
+    yield tab
+    context.close()
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save full-page screenshots at 1280 px and 375 px wide (test artefacts, git-ignored)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    wide = ARTIFACTS / f"{name}-1280.png"
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.screenshot(path=str(wide), full_page=True)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.wait_for_timeout(200)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-375.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    return wide
+
+
+def serious_accessibility_violations(page: Page) -> list[str]:
+    """axe-core violations of serious or critical impact, as readable lines."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} node(s)"
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
