@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, insert, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from data_pipeline.config import Config
 from data_pipeline.errors import FileRejected, Problem
@@ -72,12 +73,26 @@ def load_file(
         progress("validating", 0.2)
         parsed = fmt.parse(source, config)
     except FileRejected as rejection:
-        return LoadResult(path.name, format_id, problems=[rejection.problem], rejected_whole=True)
+        return _rejected_whole(path, format_id, rejection.problem)
+    except Exception as error:
+        return _rejected_whole(
+            path, format_id, Problem(path.name, None, None, f"could not be parsed ({error!r})")
+        )
     progress("loading", 0.6)
-    with engine.begin() as conn:
-        result = _write(conn, source, parsed)
+    try:
+        with engine.begin() as conn:
+            result = _write(conn, source, parsed)
+    except SQLAlchemyError as error:
+        # The transaction has been rolled back: the warehouse is as it was.
+        cause = getattr(error, "orig", None) or error
+        reason = f"could not be written to the warehouse ({cause.__class__.__name__}: {cause})"
+        return _rejected_whole(path, parsed.format_id, Problem(path.name, None, None, reason))
     progress("done", 1.0)
     return result
+
+
+def _rejected_whole(path: Path, format_id: str | None, problem: Problem) -> LoadResult:
+    return LoadResult(path.name, format_id, problems=[problem], rejected_whole=True)
 
 
 def _write(conn: Connection, source: Source, parsed: Parsed) -> LoadResult:
