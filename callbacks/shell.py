@@ -1,4 +1,4 @@
-from dash import Input, Output, State, callback
+from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback
 
 from components import ids
 from warehouse.db import shared_engine
@@ -19,3 +19,10 @@ def show_last_load(_pathname: str | None) -> str:
 )
 def toggle_navbar(_clicks: int, is_open: bool) -> bool:
     return not is_open
+
+
+clientside_callback(
+    ClientsideFunction("observatory", "applyTheme"),
+    Output(ids.THEME_STORE, "data"),
+    Input(ids.THEME_SWITCH, "value"),
+)

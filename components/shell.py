@@ -25,7 +25,20 @@ def navbar(site_name: str, pages: Iterable[Mapping[str, Any]]) -> dbc.Navbar:
             [
                 dbc.NavbarBrand(site_name, href="/"),
                 dbc.NavbarToggler(id="navbar-toggler", n_clicks=0),
-                dbc.Collapse(dbc.Nav(links, navbar=True), id="navbar-collapse", navbar=True),
+                dbc.Collapse(
+                    [
+                        dbc.Nav(links, navbar=True, className="me-auto"),
+                        dbc.Switch(
+                            id=ids.THEME_SWITCH,
+                            label="Dark mode",
+                            value=False,
+                            persistence=True,
+                            className="text-white mb-0",
+                        ),
+                    ],
+                    id="navbar-collapse",
+                    navbar=True,
+                ),
             ],
             fluid=True,
         ),
@@ -60,6 +73,7 @@ def page_frame(
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh="callback-nav"),
+            dcc.Store(id=ids.THEME_STORE, data="light"),
             html.A(
                 "Skip to main content",
                 href=f"#{MAIN_ID}",

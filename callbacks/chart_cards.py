@@ -1,0 +1,100 @@
+"""One set of callbacks per registered chart: draw it, its table, its n; downloads; copy link.
+
+Charts are drawn from the page's filter state, so every card on a page follows the same
+filters, and the URL (written by callbacks/filter_bar.py) restores them.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc
+
+from components import ids
+from figures.charts import REGISTRY
+from figures.registry import Chart, records_counted
+from warehouse.db import shared_engine
+from warehouse.queries.charts import CHART_QUERIES
+from warehouse.queries.filters import Filters
+from warehouse.queries.overview import last_load_time
+
+NO_DATA = "No records match these filters. Clear a filter to see more."
+
+
+def chart_data(chart_id: str, filter_values: dict[str, Any] | None) -> pd.DataFrame:
+    """The numbers behind a chart for these filter values."""
+    return CHART_QUERIES[chart_id](shared_engine(), Filters.from_values(filter_values or {}))
+
+
+def _register(chart: Chart) -> None:
+    part = partial(ids.chart_part, chart.chart_id)
+
+    @callback(
+        Output(part("graph"), "figure"),
+        Output(part("graph"), "className"),
+        Output(part("message"), "children"),
+        Output(part("message"), "is_open"),
+        Output(part("n"), "children"),
+        Output(part("updated"), "children"),
+        Output(part("table"), "children"),
+        Input(ids.FILTER_STATE, "data"),
+        Input(ids.THEME_STORE, "data"),
+    )
+    def draw(filter_values: dict[str, Any] | None, theme: str | None) -> tuple[Any, ...]:
+        data = chart_data(chart.chart_id, filter_values)
+        loaded = last_load_time(shared_engine())
+        updated = loaded.strftime("%d %b %Y") if loaded else "never"
+        n = f"{records_counted(chart, data):,}"
+        if data.empty:
+            return {}, "d-none", NO_DATA, True, n, updated, None
+        figure = chart.build(data, theme or "light")
+        table = dbc.Table.from_dataframe(
+            data, striped=True, bordered=False, hover=True, size="sm", class_name="mb-0"
+        )
+        return figure, "chart-graph", None, False, n, updated, table
+
+    @callback(
+        Output(part("table-collapse"), "is_open"),
+        Output(part("table-toggle"), "children"),
+        Input(part("table-toggle"), "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def toggle_table(clicks: int) -> tuple[bool, str]:
+        shown = bool(clicks % 2)
+        return shown, "Chart only" if shown else "Table"
+
+    @callback(
+        Output(part("csv-download"), "data"),
+        Input(part("csv"), "n_clicks"),
+        State(ids.FILTER_STATE, "data"),
+        prevent_initial_call=True,
+    )
+    def download_csv(_clicks: int, filter_values: dict[str, Any] | None) -> dict[str, Any]:
+        data = chart_data(chart.chart_id, filter_values)
+        return dcc.send_data_frame(data.to_csv, f"{chart.chart_id}.csv", index=False)
+
+    for image_format in ("png", "svg"):
+        clientside_callback(
+            ClientsideFunction("observatory", "downloadImage"),
+            Input(part(image_format), "n_clicks"),
+            State(part("graph"), "id"),
+            State(part(image_format), "id"),
+            prevent_initial_call=True,
+        )
+
+    clientside_callback(
+        ClientsideFunction("observatory", "currentLink"),
+        Output(part("copy"), "content"),
+        Input(part("copy"), "n_clicks"),
+        State(f"card-{chart.chart_id}", "id"),
+        prevent_initial_call=True,
+    )
+
+
+def register_all() -> None:
+    """Callbacks for every chart in the registry; called once at import."""
+    for chart in REGISTRY.values():
+        _register(chart)

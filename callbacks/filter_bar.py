@@ -1,0 +1,56 @@
+"""The filter bar's wiring: values -> filter state -> URL; options with counts; clear."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import ALL, ClientsideFunction, Input, Output, callback, clientside_callback, ctx
+
+from components import ids
+from warehouse.db import shared_engine
+from warehouse.queries.charts import filter_options
+from warehouse.queries.filters import Filters
+
+
+@callback(
+    Output(ids.FILTER_STATE, "data"),
+    Input(ids.filter_control(ALL), "value"),  # type: ignore[arg-type]
+)
+def collect_filters(values: list[Any]) -> dict[str, Any]:
+    names = [item["id"]["name"] for item in ctx.inputs_list[0]]
+    return dict(zip(names, values, strict=True))
+
+
+clientside_callback(
+    ClientsideFunction("observatory", "syncUrl"),
+    Input(ids.FILTER_STATE, "data"),
+)
+
+
+@callback(
+    Output(ids.filter_control(ALL), "options"),  # type: ignore[arg-type]
+    Input(ids.FILTER_STATE, "data"),
+)
+def show_options(state: dict[str, Any] | None) -> list[list[dict[str, str]]]:
+    names = [item["id"]["name"] for item in ctx.outputs_list]
+    filters = Filters.from_values(state or {})
+    engine = shared_engine()
+    result = []
+    for name in names:
+        options = filter_options(engine, name, filters)
+        result.append(
+            [
+                {"label": f"{row.label} ({row.records:,})", "value": str(row.value)}
+                for row in options.itertuples()
+            ]
+        )
+    return result
+
+
+@callback(
+    Output(ids.filter_control(ALL), "value"),  # type: ignore[arg-type]
+    Input(ids.CLEAR_FILTERS, "n_clicks"),
+    prevent_initial_call=True,
+)
+def clear_filters(_clicks: int) -> list[None]:
+    return [None] * len(ctx.outputs_list)

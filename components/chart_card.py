@@ -1,0 +1,122 @@
+"""The one card every chart sits in: title, units, n, source, last updated, the chart or a
+plain message, a table view of the same numbers, downloads, copy link."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from components.ids import chart_part
+from figures.charts import REGISTRY
+
+
+
+def chart_card(chart_id: str) -> dbc.Card:
+    """The card of one registered chart; callbacks fill it by ``chart_id``."""
+    chart = REGISTRY[chart_id]
+    title, units, source, description = chart.title, chart.units, chart.source, chart.description
+
+    def part(name: str) -> str:
+        return chart_part(chart_id, name)
+
+    return dbc.Card(
+        [
+            dbc.CardHeader(
+                [
+                    html.H2(title, className="h5 mb-1", id=part("title")),
+                    html.P(
+                        [
+                            html.Span(units),
+                            " · n = ",
+                            html.Span("…", id=part("n")),
+                            f" · Source: {source} · Last updated ",
+                            html.Span("…", id=part("updated")),
+                        ],
+                        className="small text-body-secondary mb-0",
+                    ),
+                ]
+            ),
+            dbc.CardBody(
+                [
+                    html.P(description, className="visually-hidden"),
+                    dcc.Loading(
+                        [
+                            dcc.Graph(
+                                id=part("graph"),
+                                config={"displaylogo": False, "responsive": True},
+                                className="chart-graph",
+                            ),
+                            dbc.Alert(
+                                id=part("message"),
+                                color="secondary",
+                                is_open=False,
+                                className="mb-0",
+                            ),
+                        ],
+                        delay_show=400,
+                    ),
+                    dbc.Collapse(
+                        html.Div(id=part("table"), className="table-responsive mt-3"),
+                        id=part("table-collapse"),
+                        is_open=False,
+                    ),
+                ]
+            ),
+            dbc.CardFooter(
+                html.Div(
+                    [
+                        dbc.Button(
+                            "Table",
+                            id=part("table-toggle"),
+                            size="sm",
+                            color="secondary",
+                            outline=True,
+                            n_clicks=0,
+                        ),
+                        dbc.Button(
+                            "CSV",
+                            id=part("csv"),
+                            size="sm",
+                            color="secondary",
+                            outline=True,
+                            n_clicks=0,
+                            title=f"Download {title} as CSV",
+                        ),
+                        dbc.Button(
+                            "PNG",
+                            id=part("png"),
+                            size="sm",
+                            color="secondary",
+                            outline=True,
+                            n_clicks=0,
+                            title=f"Download {title} as PNG",
+                        ),
+                        dbc.Button(
+                            "SVG",
+                            id=part("svg"),
+                            size="sm",
+                            color="secondary",
+                            outline=True,
+                            n_clicks=0,
+                            title=f"Download {title} as SVG",
+                        ),
+                        html.Span(
+                            [
+                                dcc.Clipboard(
+                                    id=part("copy"),
+                                    title="Copy link to this view",
+                                    className="d-inline-block",
+                                ),
+                                html.Span(" Copy link", className="small"),
+                            ],
+                            className="btn btn-sm btn-outline-secondary",
+                        ),
+                        dcc.Download(id=part("csv-download")),
+                    ],
+                    className="d-flex flex-wrap gap-2",
+                )
+            ),
+        ],
+        className="h-100 chart-card",
+        id=f"card-{chart_id}",
+    )

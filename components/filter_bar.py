@@ -1,0 +1,70 @@
+"""The filter bar: one dropdown per filter, options with counts (filled by a callback), values
+taken from the URL so a reload or a shared link restores the view, and *Clear filters*."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from components import ids
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    name: str  # the URL parameter
+    label: str
+    multi: bool = True
+
+
+def filter_bar(specs: Sequence[FilterSpec], query: Mapping[str, str]) -> html.Div:
+    """Controls for ``specs``, set from the page's query string."""
+    controls = []
+    for spec in specs:
+        raw = query.get(spec.name) or None
+        value: str | list[str] | None = (
+            [v for v in raw.split(",") if v] if raw and spec.multi else raw
+        )
+        controls.append(
+            dbc.Col(
+                [
+                    dbc.Label(spec.label, html_for=f"filter-{spec.name}", className="small mb-1"),
+                    dcc.Dropdown(
+                        id=ids.filter_control(spec.name),
+                        options=[{"label": v, "value": v} for v in (value or [])]
+                        if isinstance(value, list)
+                        else ([{"label": value, "value": value}] if value else []),
+                        value=value,
+                        multi=spec.multi,
+                        placeholder="All",
+                        optionHeight=40,
+                    ),
+                ],
+                xs=12,
+                md=6,
+                lg=True,
+            )
+        )
+    return html.Div(
+        [
+            dcc.Store(id=ids.FILTER_STATE),
+            html.Div(
+                [
+                    dbc.Row(controls, className="g-2 flex-grow-1"),
+                    dbc.Button(
+                        "Clear filters",
+                        id=ids.CLEAR_FILTERS,
+                        color="link",
+                        size="sm",
+                        className="align-self-end",
+                    ),
+                ],
+                className="d-flex flex-wrap gap-2 align-items-end",
+            ),
+        ],
+        className="filter-bar border rounded p-3 mb-4 bg-body-tertiary",
+        role="search",
+        **{"aria-label": "Filters"},
+    )

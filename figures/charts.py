@@ -1,0 +1,17 @@
+"""The chart registry: every chart the product draws, keyed by chart id.
+
+Pages place charts by id, callbacks draw them by id, embeds and the API serve them by id.
+A chart's numbers come from the warehouse query of the same id (``warehouse.queries.charts``);
+a test keeps the two registries in step.
+"""
+
+from __future__ import annotations
+
+from figures import funding
+from figures.registry import Chart
+
+CHARTS: list[Chart] = [*funding.CHARTS]
+
+REGISTRY: dict[str, Chart] = {chart.chart_id: chart for chart in CHARTS}
+if len(REGISTRY) != len(CHARTS):
+    raise ValueError("two charts share an id")

@@ -1,0 +1,34 @@
+"""What a registered chart is. The registry itself is ``figures.charts.REGISTRY``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+FigureBuilder = Callable[[pd.DataFrame, str], go.Figure]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """What a card needs to show a chart and say what it counts."""
+
+    chart_id: str
+    title: str
+    description: str
+    units: str
+    source: str
+    page: str
+    build: FigureBuilder
+    count_column: str | None = None  # column summed for n; None means n = number of rows
+
+
+def records_counted(chart: Chart, data: pd.DataFrame) -> int:
+    """The n shown on the card: the records behind the chart."""
+    if data.empty:
+        return 0
+    if chart.count_column is None:
+        return len(data)
+    return int(data[chart.count_column].sum())

@@ -1,0 +1,36 @@
+"""The look every chart shares: light and dark templates, colours, money labels."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+PALETTE = ["#1f5fa8", "#d9822b", "#2e8b57", "#8e44ad", "#c0392b", "#16a085", "#7f8c8d", "#b8860b"]
+THEMES = {"light": "plotly_white", "dark": "plotly_dark"}
+
+
+def apply_style(figure: go.Figure, theme: str = "light", *, height: int = 360) -> go.Figure:
+    """Shared layout: template for the theme, transparent background, readable margins."""
+    figure.update_layout(
+        template=THEMES.get(theme, THEMES["light"]),
+        colorway=PALETTE,
+        height=height,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        hoverlabel={"namelength": -1},
+    )
+    figure.update_xaxes(automargin=True)
+    figure.update_yaxes(automargin=True)
+    return figure
+
+
+def pounds(pence: float) -> str:
+    """Pence as a short pounds label: £950, £12.3k, £4.56m."""
+    value = pence / 100
+    if abs(value) >= 1_000_000:
+        return f"£{value / 1_000_000:.2f}m"
+    if abs(value) >= 10_000:
+        return f"£{value / 1_000:.1f}k"
+    return f"£{value:,.0f}"

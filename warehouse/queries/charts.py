@@ -1,0 +1,29 @@
+"""The numbers behind each registered chart, and each filter's options, keyed by id.
+
+Chart ids are the same as in ``figures.charts.REGISTRY``; a test keeps them in step. Each query
+takes the engine and the page's Filters and returns a small DataFrame aggregated in SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from warehouse.queries import funding
+from warehouse.queries.filters import ChartQuery, Filters, OptionQuery
+
+CHART_QUERIES: dict[str, ChartQuery] = {**funding.CHART_QUERIES}
+
+OPTION_QUERIES: dict[str, OptionQuery] = {**funding.OPTION_QUERIES}
+
+
+def filter_options(engine: Engine, name: str, filters: Filters) -> pd.DataFrame:
+    """Options of filter ``name`` (value, label, records), counted under the other filters."""
+    query = OPTION_QUERIES.get(name)
+    if query is None:
+        return pd.DataFrame(columns=["value", "label", "records"])
+    cleared: dict[str, Any] = {name: () if isinstance(getattr(filters, name), tuple) else None}
+    return query(engine, replace(filters, **cleared))

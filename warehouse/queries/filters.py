@@ -1,0 +1,69 @@
+"""The filters a page's URL can carry, parsed once and applied in SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import ColumnElement, Engine, Table, true
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Every filter parameter; None or () means "all"."""
+
+    fy_from: str | None = None
+    fy_to: str | None = None
+    funder: tuple[str, ...] = ()
+    direction: tuple[str, ...] = ()
+    programme: tuple[str, ...] = ()
+    recipient_type: tuple[str, ...] = ()
+    ward: tuple[str, ...] = ()
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, Any]) -> Filters:
+        """From filter-control values or a parsed query string (lists or comma-separated)."""
+        kwargs: dict[str, Any] = {}
+        for f in fields(cls):
+            value = values.get(f.name)
+            if value in (None, "", []):
+                continue
+            if str(f.type).startswith("tuple"):
+                items = value if isinstance(value, list | tuple) else str(value).split(",")
+                kwargs[f.name] = tuple(str(v) for v in items if str(v))
+            else:
+                kwargs[f.name] = str(value)
+        return cls(**kwargs)
+
+    def to_query(self) -> dict[str, str]:
+        """The URL query parameters for these filters (empty ones left out)."""
+        query: dict[str, str] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value:
+                query[f.name] = ",".join(value) if isinstance(value, tuple) else value
+        return query
+
+
+def where_clause(table: Table, filters: Filters, columns: Mapping[str, str]) -> ColumnElement[bool]:
+    """A WHERE clause for ``table``; ``columns`` maps filter names to the table's column names
+    (filters the table has no column for are ignored)."""
+    clause: ColumnElement[bool] = true()
+    if filters.fy_from and "fy" in columns:
+        clause = clause & (table.c[columns["fy"]] >= filters.fy_from)
+    if filters.fy_to and "fy" in columns:
+        clause = clause & (table.c[columns["fy"]] <= filters.fy_to)
+    for name in ("funder", "direction", "programme", "recipient_type", "ward"):
+        chosen = getattr(filters, name)
+        if chosen and name in columns:
+            clause = clause & table.c[columns[name]].in_(chosen)
+    return clause
+
+
+ChartQuery = Callable[[Engine, Filters], pd.DataFrame]
+"""The numbers behind one chart under the page's filters."""
+
+OptionQuery = Callable[[Engine, Filters], pd.DataFrame]
+"""The options of one filter: columns value, label, records (counted under the filters)."""
