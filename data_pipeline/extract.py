@@ -7,10 +7,12 @@ Every frame read here has every value as text (or the cell's own value for XLSX)
 from __future__ import annotations
 
 import csv
+import gzip
 import hashlib
 import io
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -23,6 +25,7 @@ from data_pipeline.transform import normalise_title
 
 ROW = "__row__"
 _MOJIBAKE_BOM = "ï»¿"
+_GZIP_MAGIC = b"\x1f\x8b"
 
 
 @dataclass
@@ -34,10 +37,18 @@ class Source:
 
     @classmethod
     def from_path(cls, path: Path) -> Source:
+        """The file's bytes; a gzip-compressed file (as statistics portals often serve them,
+        e.g. ``.csv.gz``) is read through its compression."""
         try:
-            return cls(path=path, content=path.read_bytes())
+            content = path.read_bytes()
         except OSError as error:
             raise FileRejected(path.name, f"cannot be read: {error.strerror}") from error
+        if content[:2] == _GZIP_MAGIC:
+            try:
+                content = gzip.decompress(content)
+            except (OSError, EOFError, zlib.error) as error:
+                raise FileRejected(path.name, f"is a damaged gzip file: {error}") from error
+        return cls(path=path, content=content)
 
     @property
     def name(self) -> str:

@@ -75,7 +75,10 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     blank = blank_mask(values)
     result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
 
-    is_datetime = values.map(lambda v: isinstance(v, (pd.Timestamp, date)))
+    # Only spreadsheet columns (object dtype) can hold date objects; text columns never do.
+    is_datetime = pd.Series(False, index=values.index)
+    if pd.api.types.is_object_dtype(values.dtype):
+        is_datetime = values.map(lambda v: isinstance(v, (pd.Timestamp, date))).astype(bool)
     if is_datetime.any():
         result[is_datetime] = pd.to_datetime(values[is_datetime].astype(str), errors="coerce")
 

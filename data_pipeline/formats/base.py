@@ -113,11 +113,6 @@ class RejectCollector:
         )
 
 
-def require(rejects: RejectCollector, values: pd.Series, field_name: str, blank: pd.Series) -> None:
-    """Reject rows where a required field is blank."""
-    rejects.add(blank, field_name, "is required but blank")
-
-
 def quoted(values: pd.Series) -> pd.Series:
     """Values as '…' for messages, cut to 60 characters."""
     return "'" + values.astype("string").fillna("").str.slice(0, 60) + "'"
