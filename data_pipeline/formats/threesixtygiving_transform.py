@@ -1,0 +1,373 @@
+"""From canonical 360Giving grants to warehouse rows (fct_grants, dim_organisations).
+
+Rule: pure and column-wise; nothing here reads files or touches the database. The input is the
+*canonical grant frame* that the JSON reader and the spreadsheet reader both produce: one row
+per grant, one column per field the warehouse uses, keyed by JSON path (``id``,
+``recipientOrganization/0/id``: the first item of each array), plus the funding types and
+classifications of all items joined with ``;``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+
+import pandas as pd
+from sqlalchemy import String, Table
+
+from data_pipeline.config import Config
+from data_pipeline.formats.base import quoted
+from data_pipeline.transform import (
+    financial_year,
+    geo_type_from_code,
+    org_type_from_id,
+    parse_dates,
+    parse_datetimes,
+    parse_money_pence,
+    parse_number,
+)
+from warehouse.schema import dim_organisations, fct_grants
+
+SCALARS = (
+    "id",
+    "title",
+    "description",
+    "currency",
+    "amountAppliedFor",
+    "amountAwarded",
+    "amountDisbursed",
+    "awardDate",
+    "fromOpenCall",
+    "dateModified",
+    "dataSource",
+)
+FIRST_ITEM_FIELDS: dict[str, tuple[str, ...]] = {
+    "plannedDates": ("startDate", "endDate", "duration"),
+    "recipientOrganization": ("id", "name", "charityNumber", "companyNumber", "postalCode"),
+    "beneficiaryLocation": ("name", "geoCode", "geoCodeType"),
+    "fundingOrganization": (
+        "id",
+        "name",
+        "department",
+        "charityNumber",
+        "companyNumber",
+        "postalCode",
+    ),
+    "grantProgramme": ("code", "title"),
+}
+INDIVIDUAL = ("recipientIndividual/id", "recipientIndividual/name")
+LIST_ARRAYS = ("fundingType", "classifications")
+LIST_ITEM_FIELDS = ("vocabulary", "code", "title")
+JOINED = ("fundingType", "classifications", "classificationCodes", "classificationTitles")
+CANONICAL_COLUMNS = (
+    *SCALARS,
+    *(f"{array}/0/{name}" for array, names in FIRST_ITEM_FIELDS.items() for name in names),
+    *INDIVIDUAL,
+    *JOINED,
+)
+AMOUNTS = ("amountAwarded", "amountAppliedFor", "amountDisbursed")
+ORG_IDS = ("fundingOrganization/0/id", "recipientOrganization/0/id")
+
+# Canonical keys whose values land in a limited-length warehouse column.
+_LIMITED: dict[str, tuple[Table, str]] = {
+    "id": (fct_grants, "grant_id"),
+    "fundingOrganization/0/id": (fct_grants, "funder_org_id"),
+    "recipientOrganization/0/id": (fct_grants, "recipient_org_id"),
+    "recipientOrganization/0/postalCode": (fct_grants, "recipient_postal_code"),
+    "beneficiaryLocation/0/geoCode": (fct_grants, "beneficiary_geo_code"),
+    "recipientOrganization/0/charityNumber": (dim_organisations, "charity_number"),
+    "recipientOrganization/0/companyNumber": (dim_organisations, "company_number"),
+    "fundingOrganization/0/charityNumber": (dim_organisations, "charity_number"),
+    "fundingOrganization/0/companyNumber": (dim_organisations, "company_number"),
+    "fundingOrganization/0/postalCode": (dim_organisations, "postal_code"),
+}
+
+AddProblem = Callable[[pd.Series, str, "str | pd.Series"], None]
+"""add(mask, field key, reason): records a problem on the rows where mask is True."""
+
+
+def is_blank(values: pd.Series) -> pd.Series:
+    """True where a value is missing or only spaces. Stricter than ``transform.blank_mask``:
+    "N/A" is a value here, as it is to the 360Giving schema."""
+    return values.isna() | values.astype("string").str.strip().eq("").fillna(True)
+
+
+def text(values: pd.Series) -> pd.Series:
+    """Values as stripped text; blanks become <NA>."""
+    stripped = values.astype("string").str.strip()
+    return stripped.mask(is_blank(values))
+
+
+def join_items(pieces: list[pd.Series], index: pd.Index) -> pd.Series:
+    """Join the non-blank pieces of each row with ``;``, in item order."""
+    joined = pd.Series(pd.NA, index=index, dtype="string")
+    for piece in pieces:
+        piece = text(piece.reindex(index))
+        both = joined.notna() & piece.notna()
+        joined = joined.fillna(piece).mask(both, joined + ";" + piece)
+    return joined
+
+
+def joined_lists(
+    items: Mapping[str, list[dict[str, pd.Series]]], index: pd.Index
+) -> dict[str, pd.Series]:
+    """The joined funding-type and classification columns from per-item columns:
+    ``items["classifications"][n]["code"]`` is the code of each grant's item ``n``."""
+    blank = pd.Series(pd.NA, index=index, dtype="string")
+
+    def part(item: dict[str, pd.Series], name: str) -> pd.Series:
+        return text(item.get(name, blank).reindex(index))
+
+    funding = [part(i, "title").fillna(part(i, "code")) for i in items.get("fundingType", [])]
+    pairs, codes, titles = [], [], []
+    for item in items.get("classifications", []):
+        vocabulary, code = part(item, "vocabulary"), part(item, "code")
+        pairs.append(code.mask(vocabulary.notna() & code.notna(), vocabulary + ":" + code))
+        codes.append(code)
+        titles.append(part(item, "title"))
+    return {
+        "fundingType": join_items(funding, index),
+        "classifications": join_items(pairs, index),
+        "classificationCodes": join_items(codes, index),
+        "classificationTitles": join_items(titles, index),
+    }
+
+
+def parse_event_dates(values: pd.Series, *, end: bool) -> tuple[pd.Series, pd.Series]:
+    """Planned or actual dates, which the standard allows as YYYY or YYYY-MM too: a start is
+    taken as the first day of that year or month, an end as the last."""
+    raw = values.astype("string").str.strip()
+    year = raw.str.fullmatch(r"\d{4}").fillna(False).astype(bool)
+    month = raw.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])").fillna(False).astype(bool)
+    padded = values.astype(object).copy()
+    if year.any():
+        padded[year] = raw[year] + ("-12-31" if end else "-01-01")
+    if month.any():
+        first = pd.to_datetime(raw[month] + "-01", format="%Y-%m-%d")
+        day = first + pd.offsets.MonthEnd(0) if end else first
+        padded[month] = day.dt.strftime("%Y-%m-%d")
+    return parse_dates(padded)
+
+
+def duplicate_ids(ids: pd.Series, rows: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Rows whose id appeared on an earlier row, and the row number where it was first seen."""
+    clean = text(ids)
+    later = clean.duplicated(keep="first") & clean.notna()
+    first_row = rows.groupby(clean, dropna=True).transform("first")
+    return later.fillna(False).astype(bool), first_row.reindex(ids.index)
+
+
+def usability_checks(canonical: pd.DataFrame, add: AddProblem) -> None:
+    """The lib360dataquality checks that make a grant unusable (others stay warnings, which
+    the warehouse does not record): negative amounts, organisation ids broken over lines, and
+    values too long for the warehouse."""
+    for key in AMOUNTS:
+        if key not in canonical:
+            continue
+        number, _ = parse_number(canonical[key])
+        add(
+            (number < 0).fillna(False).astype(bool),
+            key,
+            quoted(canonical[key]) + " is negative; amounts must be zero or more",
+        )
+    for key in ORG_IDS:
+        if key not in canonical:
+            continue
+        broken = canonical[key].astype("string").str.contains(r"[\r\n\t]", regex=True)
+        add(
+            broken.fillna(False).astype(bool),
+            key,
+            "contains a line break or tab; an organisation identifier is one line of text",
+        )
+    for key, (table, column) in _LIMITED.items():
+        limit = getattr(table.c[column].type, "length", None)
+        if key not in canonical or not isinstance(table.c[column].type, String) or not limit:
+            continue
+        length = text(canonical[key]).str.len()
+        add(
+            (length > limit).fillna(False).astype(bool),
+            key,
+            "is "
+            + length.astype("string")
+            + f" characters long; the warehouse holds at most {limit}",
+        )
+
+
+def direction_of(
+    funder_ids: pd.Series, recipient_ids: pd.Series, config: Config
+) -> tuple[pd.Series, pd.Series]:
+    """``awarded`` when a home organisation is the funder, ``received`` when it is the
+    recipient, else ``external``; and that home organisation's id."""
+    home = set(config.home_ids)
+    funder = funder_ids.astype("string").str.strip().str.upper()
+    recipient = recipient_ids.astype("string").str.strip().str.upper()
+    gives = funder.isin(home).fillna(False).astype(bool)
+    gets = recipient.isin(home).fillna(False).astype(bool) & ~gives
+    direction = pd.Series("external", index=funder_ids.index, dtype="string")
+    direction[gets] = "received"
+    direction[gives] = "awarded"
+    home_org = pd.Series(pd.NA, index=funder_ids.index, dtype="string")
+    home_org[gives] = text(funder_ids)[gives]
+    home_org[gets] = text(recipient_ids)[gets]
+    return direction, home_org
+
+
+def route_of(
+    programme_titles: pd.Series,
+    funding_types: pd.Series,
+    classification_titles: pd.Series,
+    route_keywords: Mapping[str, tuple[str, ...]],
+) -> pd.Series:
+    """The commissioning route: the first configured route with a keyword that starts a word
+    of the programme title, funding types or classification titles (any case); else
+    ``grant``. Matching word starts keeps "pool" out of "Liverpool"."""
+    haystack = (
+        programme_titles.astype("string").fillna("")
+        + " | "
+        + funding_types.astype("string").fillna("")
+        + " | "
+        + classification_titles.astype("string").fillna("")
+    )
+    route = pd.Series("grant", index=haystack.index, dtype="string")
+    decided = pd.Series(False, index=haystack.index)
+    for name, keywords in route_keywords.items():
+        words = [re.escape(k.strip()) for k in keywords if k.strip()]
+        if not words:
+            continue
+        pattern = r"\b(?:" + "|".join(words) + ")"
+        hit = haystack.str.contains(pattern, case=False, regex=True).fillna(False).astype(bool)
+        route[hit & ~decided] = name
+        decided |= hit
+    return route
+
+
+def is_pc_research(
+    programme_codes: pd.Series,
+    classification_codes: pd.Series,
+    classifications: pd.Series,
+    config: Config,
+) -> pd.Series:
+    """True when the programme code, or any classification code (alone or as
+    ``vocabulary:code``), is one the configuration names as P&C research (any case)."""
+    programmes = {c.strip().upper() for c in config.pc_research_programme_codes}
+    wanted = {c.strip().upper() for c in config.pc_research_classification_codes}
+    by_programme = programme_codes.astype("string").str.strip().str.upper().isin(programmes)
+    codes = (
+        (
+            classification_codes.astype("string").fillna("")
+            + ";"
+            + classifications.astype("string").fillna("")
+        )
+        .str.upper()
+        .str.split(";")
+        .explode()
+        .str.strip()
+    )
+    by_classification = (
+        codes.isin(wanted).groupby(level=0).any().reindex(programme_codes.index, fill_value=False)
+    )
+    return (by_programme.fillna(False).astype(bool) | by_classification.astype(bool)).astype(bool)
+
+
+def _numbers_from_id(org_ids: pd.Series, prefixes: tuple[str, ...]) -> pd.Series:
+    ids = text(org_ids)
+    pattern = r"^(?:" + "|".join(re.escape(p) for p in prefixes) + r")-(.+)$"
+    return ids.str.extract(pattern, flags=re.IGNORECASE, expand=False).astype("string")
+
+
+def organisations_frame(canonical: pd.DataFrame, rows: pd.Series, config: Config) -> pd.DataFrame:
+    """dim_organisations rows for every funder and recipient organisation, one per org-id; the
+    name (and each detail) last given in the file wins. Charity and company numbers missing
+    from the file are read from ``GB-CHC-``/``GB-SC-``/``GB-NIC-`` and ``GB-COH-`` ids."""
+    parts = []
+    for order, array in enumerate(("fundingOrganization", "recipientOrganization")):
+        part = pd.DataFrame(
+            {
+                "org_id": text(canonical[f"{array}/0/id"]),
+                "name": text(canonical[f"{array}/0/name"]),
+                "charity_number": text(canonical[f"{array}/0/charityNumber"]),
+                "company_number": text(canonical[f"{array}/0/companyNumber"]),
+                "postal_code": text(canonical[f"{array}/0/postalCode"]),
+                "_order": rows * 2 + order,
+            }
+        )
+        parts.append(part[part["org_id"].notna()])
+    orgs = pd.concat(parts, ignore_index=True).sort_values("_order", kind="stable")
+    orgs = orgs.groupby("org_id", sort=True).last().reset_index().drop(columns="_order")
+    orgs["charity_number"] = orgs["charity_number"].fillna(
+        _numbers_from_id(orgs["org_id"], ("GB-CHC", "GB-SC", "GB-NIC"))
+    )
+    orgs["company_number"] = orgs["company_number"].fillna(
+        _numbers_from_id(orgs["org_id"], ("GB-COH",))
+    )
+    orgs["org_type"] = org_type_from_id(orgs["org_id"])
+    homes = config.home_ids
+    upper = orgs["org_id"].str.upper()
+    orgs["is_home"] = upper.isin(homes).astype(bool)
+    orgs["home_role"] = upper.map({k: v.role for k, v in homes.items()}).astype("string")
+    return orgs
+
+
+def grants_frame(canonical: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """fct_grants rows, one per canonical grant."""
+    c = canonical
+    award_date, _ = parse_dates(c["awardDate"])
+    start, _ = parse_event_dates(c["plannedDates/0/startDate"], end=False)
+    end, _ = parse_event_dates(c["plannedDates/0/endDate"], end=True)
+    duration, _ = parse_number(c["plannedDates/0/duration"])
+    modified, _ = parse_datetimes(c["dateModified"])
+    org_id = text(c["recipientOrganization/0/id"])
+    individual = org_id.isna() & text(c["recipientIndividual/name"]).notna()
+    geo_code = text(c["beneficiaryLocation/0/geoCode"])
+    published_type = text(c["beneficiaryLocation/0/geoCodeType"])
+    published_type = published_type.mask(published_type.str.len() > 20)
+    direction, home_org = direction_of(c["fundingOrganization/0/id"], org_id, config)
+    frame = pd.DataFrame(
+        {
+            "grant_id": text(c["id"]),
+            "title": text(c["title"]),
+            "description": text(c["description"]),
+            "currency": text(c["currency"]).str.upper(),
+            "amount_awarded_pence": parse_money_pence(c["amountAwarded"])[0],
+            "amount_applied_for_pence": parse_money_pence(c["amountAppliedFor"])[0],
+            "amount_disbursed_pence": parse_money_pence(c["amountDisbursed"])[0],
+            "award_date": award_date,
+            "financial_year": financial_year(award_date),
+            "planned_start_date": start,
+            "planned_end_date": end,
+            "duration_months": duration,
+            "funder_org_id": text(c["fundingOrganization/0/id"]),
+            "funder_name": text(c["fundingOrganization/0/name"]),
+            "funder_department": text(c["fundingOrganization/0/department"]),
+            "recipient_org_id": org_id,
+            "recipient_name": text(c["recipientOrganization/0/name"]).fillna(
+                text(c["recipientIndividual/name"])
+            ),
+            "recipient_is_individual": individual.astype(bool),
+            "recipient_type": org_type_from_id(org_id).mask(individual, "individual"),
+            "recipient_postal_code": text(c["recipientOrganization/0/postalCode"]),
+            "beneficiary_geo_code": geo_code,
+            "beneficiary_geo_type": published_type.fillna(geo_type_from_code(geo_code)),
+            "beneficiary_name": text(c["beneficiaryLocation/0/name"]),
+            "programme_code": text(c["grantProgramme/0/code"]),
+            "programme_title": text(c["grantProgramme/0/title"]),
+            "funding_type": text(c["fundingType"]),
+            "classifications": text(c["classifications"]),
+            "route": route_of(
+                c["grantProgramme/0/title"],
+                c["fundingType"],
+                c["classificationTitles"],
+                config.route_keywords,
+            ),
+            "from_open_call": text(c["fromOpenCall"]),
+            "direction": direction,
+            "home_org_id": home_org,
+            "is_pc_research": is_pc_research(
+                c["grantProgramme/0/code"], c["classificationCodes"], c["classifications"], config
+            ),
+            "date_modified": modified,
+            "data_source": text(c["dataSource"]),
+        },
+        index=c.index,
+    )
+    return frame
