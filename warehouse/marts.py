@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, func, insert, select
 
+from warehouse.marts_need import refresh_ward_need
 from warehouse.schema import fct_grants, mart_grants_by_year
 
 
@@ -32,3 +33,4 @@ def refresh_marts(conn: Connection) -> None:
             [c.name for c in mart_grants_by_year.columns], grants
         )
     )
+    refresh_ward_need(conn)

@@ -577,6 +577,18 @@ mart_grants_by_year = Table(
     comment="Grants counted and summed by year, direction, funder and route",
 )
 
+mart_ward_need = Table(
+    "mart_ward_need",
+    metadata,
+    Column("ward_code", String(20), primary_key=True, comment="Ward (parent_code of its LSOAs)"),
+    Column("indicator_key", String(120), primary_key=True, comment="IoD indicator, e.g. iod.imd"),
+    Column("period", String(40), primary_key=True, comment="IoD edition, e.g. IoD2019"),
+    Column("score", Float, nullable=False, comment="Population-weighted mean of LSOA scores"),
+    Column("population", BigInteger, nullable=False, comment="Population of the LSOAs weighted"),
+    Column("lsoa_count", Integer, nullable=False, comment="LSOAs with a score and a population"),
+    comment="IoD scores of wards: population-weighted means of their LSOAs' scores (MHCLG method)",
+)
+
 
 # Every table whose rows come from source files: loaders upsert into these.
 def loaded_tables() -> list[Table]:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Connection,
     Date,
     DateTime,
+    Integer,
     MetaData,
     Table,
     and_,
@@ -124,6 +125,12 @@ def upsert_frame(
     key = natural_key(table)
     content = [c for c in content_columns(table) if c in frame.columns]
     frame = frame[content].copy()
+    if _fillable(table, content):
+        # A frame may leave out columns it knows nothing about (a lookup's parent, a name). Keep
+        # their stored values and hash whole rows, so a row's hash never depends on which file
+        # wrote it last and reloading a file after another one finds it unchanged.
+        frame = _with_stored_values(conn, table, frame, key, content)
+        content = content_columns(table)
     frame["row_hash"] = row_hashes(frame, content)
     frame["source_file_id"] = source_file_id
     frame["load_run_id"] = load_run_id
@@ -158,6 +165,45 @@ def upsert_frame(
     return UpsertCounts(
         inserted=int(inserted), updated=int(updated), unchanged=len(frame) - inserted - updated
     )
+
+
+def _fillable(table: Table, content: list[str]) -> bool:
+    """True when the frame lacks columns and each can take a stored value or null."""
+    missing = [table.c[c] for c in content_columns(table) if c not in content]
+    return bool(missing) and all(c.nullable and c.default is None for c in missing)
+
+
+def _with_stored_values(
+    conn: Connection, table: Table, frame: pd.DataFrame, key: list[str], content: list[str]
+) -> pd.DataFrame:
+    """``frame`` with the columns it lacks taken from the stored rows (null for new rows)."""
+    missing = [c for c in content_columns(table) if c not in content]
+    keys = Table(
+        f"stage_keys_{table.name}",
+        MetaData(),
+        Column("stage_position", Integer),
+        *[Column(name, table.c[name].type) for name in key],
+        prefixes=["TEMPORARY"],
+    )
+    filled = frame.reset_index(drop=True)
+    staged = filled[key].assign(stage_position=np.arange(len(filled)))
+    keys.create(conn)
+    try:
+        _fill_staging(conn, keys, staged)
+        matches = and_(*[table.c[k] == keys.c[k] for k in key])
+        stored = conn.execute(
+            select(keys.c.stage_position, *[table.c[c] for c in missing]).select_from(
+                keys.join(table, matches)
+            )
+        ).all()
+    finally:
+        keys.drop(conn)
+    positions = np.array([row[0] for row in stored], dtype=np.int64)
+    for offset, column in enumerate(missing, start=1):
+        values = np.full(len(filled), None, dtype=object)
+        values[positions] = [row[offset] for row in stored]
+        filled[column] = values
+    return filled[content_columns(table)]
 
 
 def delete_stale_links(

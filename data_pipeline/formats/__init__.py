@@ -13,6 +13,7 @@ from data_pipeline.formats.base import Format
 def all_formats() -> list[Format]:
     """Every format, most specific first."""
     from data_pipeline.formats import (
+        area_lookup,
         census,
         deprivation,
         fingertips,
@@ -29,6 +30,7 @@ def all_formats() -> list[Format]:
         *deprivation.FORMATS,
         *fingertips.FORMATS,
         *census.FORMATS,
+        *area_lookup.FORMATS,
         *spend.FORMATS,
     ]
 

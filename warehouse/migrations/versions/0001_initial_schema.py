@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 03:34:33.038952
+Create Date: 2026-11-26 03:38:30.717036
 """
 
 from alembic import op
@@ -28,6 +28,16 @@ def upgrade() -> None:
     sa.Column('amount_awarded_pence', sa.BigInteger(), nullable=True, comment='Sum of amounts awarded, in pence'),
     sa.PrimaryKeyConstraint('financial_year', 'direction', 'funder_org_id', 'route', 'is_pc_research', 'currency', name=op.f('pk_mart_grants_by_year')),
     comment='Grants counted and summed by year, direction, funder and route'
+    )
+    op.create_table('mart_ward_need',
+    sa.Column('ward_code', sa.String(length=20), nullable=False, comment='Ward (parent_code of its LSOAs)'),
+    sa.Column('indicator_key', sa.String(length=120), nullable=False, comment='IoD indicator, e.g. iod.imd'),
+    sa.Column('period', sa.String(length=40), nullable=False, comment='IoD edition, e.g. IoD2019'),
+    sa.Column('score', sa.Float(), nullable=False, comment='Population-weighted mean of LSOA scores'),
+    sa.Column('population', sa.BigInteger(), nullable=False, comment='Population of the LSOAs weighted'),
+    sa.Column('lsoa_count', sa.Integer(), nullable=False, comment='LSOAs with a score and a population'),
+    sa.PrimaryKeyConstraint('ward_code', 'indicator_key', 'period', name=op.f('pk_mart_ward_need')),
+    comment="IoD scores of wards: population-weighted means of their LSOAs' scores (MHCLG method)"
     )
     op.create_table('meta_source_files',
     sa.Column('source_file_id', sa.Integer(), nullable=False, comment='Surrogate key'),
@@ -600,5 +610,6 @@ def downgrade() -> None:
     op.drop_table('meta_load_runs')
     op.drop_table('meta_users')
     op.drop_table('meta_source_files')
+    op.drop_table('mart_ward_need')
     op.drop_table('mart_grants_by_year')
     # ### end Alembic commands ###
