@@ -65,13 +65,28 @@ def build_parser() -> argparse.ArgumentParser:
         "export-360giving", help="write the home organisations' awards as 360Giving JSON"
     )
     export.add_argument("path", type=Path)
+
+    templates = commands.add_parser(
+        "templates", help="regenerate the register templates and their docs"
+    )
+    templates.add_argument(
+        "--out", type=Path, default=None, help="folder to write into (default: the project's docs)"
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    console = Console(stderr=False, highlight=False, soft_wrap=True)
+    # Piped into a log, the tables are as wide as they need: a log never cuts a file name short.
+    width = None if sys.stdout.isatty() else 200
+    console = Console(stderr=False, highlight=False, soft_wrap=True, width=width)
     errors = Console(stderr=True, highlight=False, soft_wrap=True)
+    if args.command == "templates":
+        from data_pipeline.registers.templates import write_templates
+
+        written = write_templates(args.out)
+        console.print(f"Wrote {len(written)} template and documentation files")
+        return EXIT_OK
     engine = make_engine(args.database_url)
     upgrade_schema(engine)
     if args.command == "init-db":
@@ -104,9 +119,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             console.print(f"{len(frame)} rejected row problem(s)")
         return EXIT_OK
     if args.command == "export-360giving":
-        from data_pipeline.export_360giving import export_360giving
+        from data_pipeline.export_360giving import ExportError, export_360giving
 
-        count = export_360giving(engine, load_config(), args.path)
+        try:
+            count = export_360giving(engine, load_config(), args.path)
+        except ExportError as error:
+            errors.print(f"{args.path.name}: {error}", markup=False)
+            return EXIT_REJECTED_FILE
         console.print(f"Wrote {count} grants to {args.path}; valid against 360Giving 1.4")
         return EXIT_OK
     return EXIT_REJECTED_FILE
@@ -172,7 +191,10 @@ def _advance(bar: Progress, task: TaskID, stage: str, done: float) -> None:
 def _print_summary(console: Console, results: list[LoadResult]) -> None:
     table = RichTable(title="Load summary")
     for heading in ("file", "format", "read", "inserted", "updated", "unchanged", "rejected"):
-        table.add_column(heading, justify="left" if heading in ("file", "format") else "right")
+        if heading in ("file", "format"):
+            table.add_column(heading, overflow="fold")
+        else:
+            table.add_column(heading, justify="right")
     for r in results:
         table.add_row(
             r.file_name,

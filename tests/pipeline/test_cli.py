@@ -25,8 +25,9 @@ GOOD = "360G-test-1,Community research,Peer research on housing,GBP,1500.50,2024
 BAD_DATE = "360G-test-2,Second,Second grant,GBP,200,31/13/2024,GB-CHC-2,Other,GB-LAE-XYZ,A Council"
 
 
-def test_a_clean_file_exits_0_with_a_summary(run_cli: object, sqlite_url: str,
-                                             tmp_path: Path) -> None:
+def test_a_clean_file_exits_0_with_a_summary(
+    run_cli: object, sqlite_url: str, tmp_path: Path
+) -> None:
     path = _grants_csv(tmp_path, [GOOD])
     result: CliResult = run_cli("load", str(path), database_url=sqlite_url)  # type: ignore[operator]
     assert result.returncode == 0, result.stderr
