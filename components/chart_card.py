@@ -10,7 +10,6 @@ from components.ids import chart_part
 from figures.charts import REGISTRY
 
 
-
 def chart_card(chart_id: str) -> dbc.Card:
     """The card of one registered chart; callbacks fill it by ``chart_id``."""
     chart = REGISTRY[chart_id]

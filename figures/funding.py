@@ -28,9 +28,8 @@ def funding_by_year_figure(data: pd.DataFrame, theme: str) -> go.Figure:
                 y=subset["amount_pence"] / 100,
                 name=funder,
                 legendgroup=funder,
-                showlegend=direction == directions[0] or funder not in set(
-                    data.loc[data["direction"] == directions[0], "funder"]
-                ),
+                showlegend=direction == directions[0]
+                or funder not in set(data.loc[data["direction"] == directions[0], "funder"]),
                 marker_color=colours[funder],
                 customdata=subset["grants"],
                 hovertemplate=(

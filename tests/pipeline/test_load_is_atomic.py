@@ -10,10 +10,10 @@ import time
 from pathlib import Path
 
 import pytest
-from data_pipeline.demo import write_demo
 from sqlalchemy import Engine, func, select, text
 
 from data_pipeline.config import load_config
+from data_pipeline.demo import write_demo
 from data_pipeline.extract import Source
 from data_pipeline.formats import detect_format
 from data_pipeline.load import load_file
