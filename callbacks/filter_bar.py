@@ -14,11 +14,13 @@ from warehouse.queries.filters import Filters
 
 @callback(
     Output(ids.FILTER_STATE, "data"),
-    Input(ids.filter_control(ALL), "value"),  # type: ignore[arg-type]
+    Input(ids.filter_control(ALL, ALL), "value"),  # type: ignore[arg-type]
+    Input(ids.filter_text(ALL, ALL), "value"),  # type: ignore[arg-type]
 )
-def collect_filters(values: list[Any]) -> dict[str, Any]:
-    names = [item["id"]["name"] for item in ctx.inputs_list[0]]
-    return dict(zip(names, values, strict=True))
+def collect_filters(values: list[Any], texts: list[Any]) -> dict[str, Any]:
+    controls = [*ctx.inputs_list[0], *ctx.inputs_list[1]]
+    names = [item["id"]["name"] for item in controls]
+    return dict(zip(names, [*values, *texts], strict=True))
 
 
 clientside_callback(
@@ -28,16 +30,16 @@ clientside_callback(
 
 
 @callback(
-    Output(ids.filter_control(ALL), "options"),  # type: ignore[arg-type]
+    Output(ids.filter_control(ALL, ALL), "options"),  # type: ignore[arg-type]
     Input(ids.FILTER_STATE, "data"),
 )
 def show_options(state: dict[str, Any] | None) -> list[list[dict[str, str]]]:
-    names = [item["id"]["name"] for item in ctx.outputs_list]
+    controls = [item["id"] for item in ctx.outputs_list]
     filters = Filters.from_values(state or {})
     engine = shared_engine()
     result = []
-    for name in names:
-        options = filter_options(engine, name, filters)
+    for control in controls:
+        options = filter_options(engine, control["page"], control["name"], filters)
         result.append(
             [
                 {"label": f"{row.label} ({row.records:,})", "value": str(row.value)}
@@ -48,9 +50,10 @@ def show_options(state: dict[str, Any] | None) -> list[list[dict[str, str]]]:
 
 
 @callback(
-    Output(ids.filter_control(ALL), "value"),  # type: ignore[arg-type]
+    Output(ids.filter_control(ALL, ALL), "value"),  # type: ignore[arg-type]
+    Output(ids.filter_text(ALL, ALL), "value"),  # type: ignore[arg-type]
     Input(ids.CLEAR_FILTERS, "n_clicks"),
     prevent_initial_call=True,
 )
-def clear_filters(_clicks: int) -> list[None]:
-    return [None] * len(ctx.outputs_list)
+def clear_filters(_clicks: int) -> tuple[list[None], list[str]]:
+    return [None] * len(ctx.outputs_list[0]), [""] * len(ctx.outputs_list[1])

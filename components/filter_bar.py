@@ -17,12 +17,33 @@ class FilterSpec:
     name: str  # the URL parameter
     label: str
     multi: bool = True
+    text: bool = False  # a search box instead of a dropdown
 
 
-def filter_bar(specs: Sequence[FilterSpec], query: Mapping[str, str]) -> html.Div:
-    """Controls for ``specs``, set from the page's query string."""
+def _search_box(page: str, spec: FilterSpec, query: Mapping[str, str]) -> dbc.Col:
+    return dbc.Col(
+        [
+            dbc.Label(spec.label, html_for=f"filter-{spec.name}", className="small mb-1"),
+            dbc.Input(
+                id=ids.filter_text(page, spec.name),
+                type="search",
+                value=query.get(spec.name) or "",
+                debounce=True,
+                placeholder="Words to look for",
+            ),
+        ],
+        xs=12,
+        lg=4,
+    )
+
+
+def filter_bar(page: str, specs: Sequence[FilterSpec], query: Mapping[str, str]) -> html.Div:
+    """Controls for ``specs`` of ``page``, set from the page's query string."""
     controls = []
     for spec in specs:
+        if spec.text:
+            controls.append(_search_box(page, spec, query))
+            continue
         raw = query.get(spec.name) or None
         value: str | list[str] | None = (
             [v for v in raw.split(",") if v] if raw and spec.multi else raw
@@ -32,7 +53,7 @@ def filter_bar(specs: Sequence[FilterSpec], query: Mapping[str, str]) -> html.Di
                 [
                     dbc.Label(spec.label, html_for=f"filter-{spec.name}", className="small mb-1"),
                     dcc.Dropdown(
-                        id=ids.filter_control(spec.name),
+                        id=ids.filter_control(page, spec.name),
                         options=[{"label": v, "value": v} for v in (value or [])]
                         if isinstance(value, list)
                         else ([{"label": value, "value": value}] if value else []),

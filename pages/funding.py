@@ -35,7 +35,7 @@ def layout(**query: str) -> html.Div:
                 "and what they awarded.",
                 className="lead",
             ),
-            filter_bar(FILTERS, query),
+            filter_bar("funding", FILTERS, query),
             dbc.Row([dbc.Col(chart_card("funding-by-year"), lg=12)], className="g-4"),
         ]
     )

@@ -17,12 +17,14 @@ from warehouse.queries.filters import ChartQuery, Filters, OptionQuery
 
 CHART_QUERIES: dict[str, ChartQuery] = {**funding.CHART_QUERIES}
 
-OPTION_QUERIES: dict[str, OptionQuery] = {**funding.OPTION_QUERIES}
+# Page -> filter name -> the query giving that filter's options on that page.
+OPTION_QUERIES: dict[str, dict[str, OptionQuery]] = {"funding": funding.OPTION_QUERIES}
 
 
-def filter_options(engine: Engine, name: str, filters: Filters) -> pd.DataFrame:
-    """Options of filter ``name`` (value, label, records), counted under the other filters."""
-    query = OPTION_QUERIES.get(name)
+def filter_options(engine: Engine, page: str, name: str, filters: Filters) -> pd.DataFrame:
+    """Options of filter ``name`` on ``page`` (value, label, records), counted under the other
+    filters."""
+    query = OPTION_QUERIES.get(page, {}).get(name)
     if query is None:
         return pd.DataFrame(columns=["value", "label", "records"])
     cleared: dict[str, Any] = {name: () if isinstance(getattr(filters, name), tuple) else None}

@@ -21,6 +21,23 @@ class Filters:
     programme: tuple[str, ...] = ()
     recipient_type: tuple[str, ...] = ()
     ward: tuple[str, ...] = ()
+    # Commissioning
+    buyer: tuple[str, ...] = ()
+    route: tuple[str, ...] = ()
+    stage: tuple[str, ...] = ()
+    # Research library and researcher directory
+    q: str | None = None
+    topic: tuple[str, ...] = ()
+    population: tuple[str, ...] = ()
+    participation: tuple[str, ...] = ()
+    method: tuple[str, ...] = ()
+    status: tuple[str, ...] = ()
+    provider: tuple[str, ...] = ()
+    year: tuple[str, ...] = ()
+    skill: tuple[str, ...] = ()
+    language: tuple[str, ...] = ()
+    area: tuple[str, ...] = ()
+    availability: tuple[str, ...] = ()
 
     @classmethod
     def from_values(cls, values: Mapping[str, Any]) -> Filters:
@@ -49,16 +66,17 @@ class Filters:
 
 def where_clause(table: Table, filters: Filters, columns: Mapping[str, str]) -> ColumnElement[bool]:
     """A WHERE clause for ``table``; ``columns`` maps filter names to the table's column names
-    (filters the table has no column for are ignored)."""
+    (filters the table has no column for are ignored). Year ranges use the key "fy"; free
+    text (``q``) is each page's own query's business."""
     clause: ColumnElement[bool] = true()
     if filters.fy_from and "fy" in columns:
         clause = clause & (table.c[columns["fy"]] >= filters.fy_from)
     if filters.fy_to and "fy" in columns:
         clause = clause & (table.c[columns["fy"]] <= filters.fy_to)
-    for name in ("funder", "direction", "programme", "recipient_type", "ward"):
-        chosen = getattr(filters, name)
-        if chosen and name in columns:
-            clause = clause & table.c[columns[name]].in_(chosen)
+    for f in fields(filters):
+        chosen = getattr(filters, f.name)
+        if isinstance(chosen, tuple) and chosen and f.name in columns:
+            clause = clause & table.c[columns[f.name]].in_(chosen)
     return clause
 
 
