@@ -26,6 +26,7 @@ app = dash.Dash(
 app.layout = lambda: page_frame(
     config.site_name, config.default_licence, dash.page_registry.values(), dash.page_container
 )
+app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">', 1)
 server = app.server
 
 

@@ -33,3 +33,27 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     },
   },
 });
+
+// Dash 4's dropdown takes keyboard focus on a hidden proxy input that is aria-hidden yet
+// focusable (axe: aria-hidden-focus, serious), and its button is named only by its value.
+// Give focus to the dropdown's own button instead, and name that button by the filter's label
+// as well, so a screen reader says "Financial year, Latest".
+(function () {
+  function mendDropdowns() {
+    document.querySelectorAll(".dash-dropdown-focus-target").forEach(function (proxy) {
+      if (proxy.tabIndex !== -1) { proxy.tabIndex = -1; }
+    });
+    document.querySelectorAll("button.dash-dropdown").forEach(function (button) {
+      if (button.tabIndex !== 0) { button.tabIndex = 0; }
+      const label = document.querySelector('label[for="' + CSS.escape(button.id) + '"]');
+      const named = button.getAttribute("aria-labelledby") || "";
+      if (label && label.id && named.split(" ").indexOf(label.id) === -1) {
+        button.setAttribute("aria-labelledby", (label.id + " " + named).trim());
+      }
+    });
+  }
+  new MutationObserver(mendDropdowns).observe(document.documentElement, {
+    childList: true,
+    subtree: true,
+  });
+})();

@@ -25,6 +25,7 @@ def collect_filters(values: list[Any], texts: list[Any]) -> dict[str, Any]:
 
 clientside_callback(
     ClientsideFunction("observatory", "syncUrl"),
+    Output(ids.FILTER_URL, "data"),
     Input(ids.FILTER_STATE, "data"),
 )
 

@@ -1,10 +1,216 @@
+"""The overview: headline figures for the selected financial year, and what the warehouse holds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import dash
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import Input, Output, callback
 
 from components import ids
-from components.cards import count_card
+from components.cards import count_card, headline_card
+from figures.headlines import trend_sparkline
+from figures.style import pounds
 from warehouse.db import shared_engine
+from warehouse.queries import headlines
+from warehouse.queries.filters import Filters
 from warehouse.queries.overview import warehouse_holdings
+
+
+@dataclass(frozen=True)
+class Headline:
+    label: str
+    series: pd.DataFrame  # financial_year, value
+    show: Callable[[float], str]
+    show_change: Callable[[float], str]
+    detail: str
+    href: str
+    counts: bool = True  # a year without records counts 0 (a share or a median has no value)
+
+
+def _money_change(pence: float) -> str:
+    return ("+" if pence >= 0 else "−") + pounds(abs(pence))
+
+
+def _count(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def _count_change(value: float) -> str:
+    return f"{value:+,.0f}"
+
+
+def _percent(share: float) -> str:
+    return f"{share:.0%}"
+
+
+def _points_change(share: float) -> str:
+    return f"{share * 100:+.1f} percentage points"
+
+
+def _days(days: float) -> str:
+    return f"{days:.0f} days"
+
+
+def _days_change(days: float) -> str:
+    return f"{days:+.0f} days"
+
+
+def _value_in(series: pd.DataFrame, year: str | None) -> float | None:
+    row = series[series["financial_year"] == year]
+    return None if row.empty else float(row["value"].iloc[0])
+
+
+def _change_text(headline: Headline, year: str, previous: str | None) -> str:
+    now, before = _value_in(headline.series, year), _value_in(headline.series, previous)
+    if previous is None or before is None:
+        return "No figure for the year before"
+    if now is None:
+        now = 0.0
+    if now == before:
+        return f"No change on {previous}"
+    arrow = "▲" if now > before else "▼"
+    return f"{arrow} {headline.show_change(now - before)} on {previous}"
+
+
+def _page_exists(path: str) -> bool:
+    return any(page["path"] == path for page in dash.page_registry.values())
+
+
+def _funding(data: pd.DataFrame, direction: str, role: str) -> pd.DataFrame:
+    rows = data[(data["direction"] == direction) & (data["home_role"] == role)]
+    return rows[["financial_year", "value", "grants"]]
+
+
+def _headlines(year: str, years: list[str]) -> list[Headline]:
+    engine = shared_engine()
+    funding = headlines.pc_funding_by_year(engine)
+    headline_list = [
+        Headline(
+            f"P&C research funding {direction} by the {who}",
+            _funding(funding, direction, role),
+            pounds,
+            _money_change,
+            f"{direction.capitalize()} in grants flagged as P&C research",
+            f"/funding?direction={direction}",
+        )
+        for direction in ("received", "awarded")
+        for role, who in (("council", "Council"), ("nhs", "NHS"))
+    ]
+    recommendations = headlines.recommendation_status(engine)
+    headline_list += [
+        Headline(
+            "Awarded through participatory commissioning",
+            headlines.participatory_share_by_year(engine),
+            _percent,
+            _points_change,
+            "Share of P&C research money awarded",
+            "/commissioning",
+            counts=False,
+        ),
+        Headline(
+            "Active research projects",
+            headlines.active_projects_by_year(engine, years),
+            _count,
+            _count_change,
+            "Published projects running during the year",
+            "/research",
+        ),
+        Headline(
+            "Policy decisions informed",
+            headlines.policy_decisions_by_year(engine),
+            _count,
+            _count_change,
+            "Published decisions that cite P&C research",
+            "/impact",
+        ),
+        Headline(
+            "Recommendations achieved",
+            headlines.achieved_by_year(engine, years),
+            lambda achieved: f"{achieved:.0f} of {recommendations['total']}",
+            _count_change,
+            f"{recommendations['on_track']} more on track (green or amber-green)",
+            "/recommendations",
+        ),
+        Headline(
+            "Median days to pay P&C researchers",
+            headlines.days_to_pay_by_year(engine),
+            _days,
+            _days_change,
+            "Weighted median of quarterly medians, all providers",
+            "/researchers",
+            counts=False,
+        ),
+    ]
+    return [_with_every_year(headline, years) for headline in headline_list]
+
+
+def _with_every_year(headline: Headline, years: list[str]) -> Headline:
+    """Counts and sums are 0 in a year without records, so the trend has no gaps."""
+    if not headline.counts:
+        return headline
+    series = (
+        headline.series.set_index("financial_year")["value"]
+        .reindex(years, fill_value=0)
+        .rename_axis("financial_year")
+        .reset_index()
+    )
+    return replace(headline, series=series)
+
+
+def _selected_year(filter_values: dict[str, Any] | None, years: list[str]) -> str | None:
+    chosen = Filters.from_values(filter_values or {}).fy_to
+    if chosen in years:
+        return chosen
+    return years[-1] if years else None
+
+
+@callback(
+    Output(ids.OVERVIEW_HEADLINES, "children"),
+    Output(ids.OVERVIEW_YEAR, "children"),
+    Input(ids.FILTER_STATE, "data"),
+    Input(ids.THEME_STORE, "data"),
+)
+def show_headlines(
+    filter_values: dict[str, Any] | None, theme: str | None
+) -> tuple[list[dbc.Col], str]:
+    engine = shared_engine()
+    years = headlines.financial_years(engine)
+    year = _selected_year(filter_values, years)
+    if year is None:
+        return [dbc.Col(dbc.Alert("Nothing has been loaded yet.", color="secondary"))], "no year"
+    previous = years[years.index(year) - 1] if years.index(year) > 0 else None
+    cards = []
+    for headline in _headlines(year, years):
+        value = _value_in(headline.series, year)
+        cards.append(
+            headline_card(
+                headline.label,
+                headline.show(value) if value is not None else "No data",
+                headline.detail,
+                _change_text(headline, year, previous),
+                trend_sparkline(headline.series, theme or "light", year)
+                if len(headline.series) > 1
+                else None,
+                headline.href if _page_exists(headline.href.split("?")[0]) else None,
+            )
+        )
+    researchers = headlines.public_researchers(engine)
+    cards.append(
+        headline_card(
+            "Researchers in the directory",
+            _count(researchers),
+            "Listed with consent to public listing",
+            "Directory size today; it keeps no history",
+            None,
+            "/researchers" if _page_exists("/researchers") else None,
+        )
+    )
+    return [dbc.Col(card, xs=12, sm=6, lg=4, xl=3) for card in cards], year
 
 
 @callback(Output(ids.OVERVIEW_HOLDINGS, "children"), Input(ids.URL, "pathname"))

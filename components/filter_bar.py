@@ -10,6 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components import ids
+from components.ids import dom_id
 
 
 @dataclass(frozen=True)
@@ -18,12 +19,17 @@ class FilterSpec:
     label: str
     multi: bool = True
     text: bool = False  # a search box instead of a dropdown
+    placeholder: str = "All"  # what an empty dropdown means
 
 
 def _search_box(page: str, spec: FilterSpec, query: Mapping[str, str]) -> dbc.Col:
     return dbc.Col(
         [
-            dbc.Label(spec.label, html_for=f"filter-{spec.name}", className="small mb-1"),
+            dbc.Label(
+                spec.label,
+                html_for=dom_id(ids.filter_text(page, spec.name)),
+                className="small mb-1",
+            ),
             dbc.Input(
                 id=ids.filter_text(page, spec.name),
                 type="search",
@@ -51,7 +57,12 @@ def filter_bar(page: str, specs: Sequence[FilterSpec], query: Mapping[str, str])
         controls.append(
             dbc.Col(
                 [
-                    dbc.Label(spec.label, html_for=f"filter-{spec.name}", className="small mb-1"),
+                    dbc.Label(
+                        spec.label,
+                        html_for=dom_id(ids.filter_control(page, spec.name)),
+                        id=f"filter-label-{page}-{spec.name}",
+                        className="small mb-1",
+                    ),
                     dcc.Dropdown(
                         id=ids.filter_control(page, spec.name),
                         options=[{"label": v, "value": v} for v in (value or [])]
@@ -59,7 +70,7 @@ def filter_bar(page: str, specs: Sequence[FilterSpec], query: Mapping[str, str])
                         else ([{"label": value, "value": value}] if value else []),
                         value=value,
                         multi=spec.multi,
-                        placeholder="All",
+                        placeholder=spec.placeholder,
                         optionHeight=40,
                     ),
                 ],
@@ -71,6 +82,7 @@ def filter_bar(page: str, specs: Sequence[FilterSpec], query: Mapping[str, str])
     return html.Div(
         [
             dcc.Store(id=ids.FILTER_STATE),
+            dcc.Store(id=ids.FILTER_URL),
             html.Div(
                 [
                     dbc.Row(controls, className="g-2 flex-grow-1"),

@@ -1,9 +1,16 @@
 """Component ids, in one place, so pages and callbacks agree."""
 
+import json
+
 URL = "url"
 FOOTER_LAST_LOAD = "footer-last-load"
 OVERVIEW_HOLDINGS = "overview-holdings"
+OVERVIEW_HEADLINES = "overview-headlines"
+OVERVIEW_YEAR = "overview-year"
 FILTER_STATE = "filter-state"
+# Written by the URL sync; its own output keeps that callback apart from other no-output ones,
+# which Dash would otherwise merge into one callback id.
+FILTER_URL = "filter-url"
 CLEAR_FILTERS = "clear-filters"
 THEME_SWITCH = "theme-switch"
 THEME_STORE = "theme-store"
@@ -23,3 +30,9 @@ def filter_text(page: str, name: str) -> dict[str, str]:
 def chart_part(chart_id: str, part: str) -> str:
     """Id of one part (graph, table, n, ...) of the card of a chart."""
     return f"chart-{chart_id}-{part}"
+
+
+def dom_id(component_id: dict[str, str]) -> str:
+    """The id a pattern-matching (dict) id has in the page, as Dash writes it: JSON with sorted
+    keys. Labels point at controls by it."""
+    return json.dumps(component_id, sort_keys=True, separators=(",", ":"))

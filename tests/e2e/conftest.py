@@ -11,11 +11,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 E2E_DEMO_SCALE = 600
+
+# Pages wait on callbacks that query the warehouse; on a busy two-core CI machine that can take
+# longer than Playwright's default 5 s, and a slow answer is not a wrong one.
+expect.set_options(timeout=20_000)
 
 
 @pytest.fixture(scope="session")
@@ -110,7 +114,8 @@ def serious_accessibility_violations(page: Page) -> list[str]:
 
     results = Axe().run(page)
     return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} node(s)"
+        f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} node(s): "
+        + "; ".join(str(node["target"]) for node in v["nodes"][:4])
         for v in results.response["violations"]
         if v.get("impact") in ("serious", "critical")
     ]

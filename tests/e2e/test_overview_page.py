@@ -1,29 +1,84 @@
-"""The overview page: loads cleanly, counts what the warehouse holds, navigates, is accessible."""
+"""The overview page: headline figures for the selected year, kept in the URL; what the
+warehouse holds; navigation; accessibility."""
 
 from __future__ import annotations
 
+import os
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
+from sqlalchemy import create_engine, text
 
+from components.ids import OVERVIEW_HOLDINGS, dom_id, filter_control
+from figures.style import pounds
 from tests.e2e.conftest import ConsoleErrors, screenshot, serious_accessibility_violations
 
+YEAR_DROPDOWN = dom_id(filter_control("overview", "fy_to"))
 
-def test_overview_shows_warehouse_counts_without_console_errors(
+
+def council_pc_awarded_by_year() -> dict[str, int]:
+    """P&C research pence awarded by the council per year, straight from the warehouse."""
+    engine = create_engine(os.environ["DATABASE_URL"])
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT g.financial_year, SUM(g.amount_awarded_pence) FROM fct_grants g "
+                "JOIN dim_organisations o ON o.org_id = g.home_org_id "
+                "WHERE o.home_role = 'council' AND g.direction = 'awarded' "
+                "AND g.is_pc_research GROUP BY g.financial_year"
+            )
+        ).all()
+    engine.dispose()
+    return {str(year): int(total) for year, total in rows}
+
+
+def headline(page: Page, label: str) -> Locator:
+    return page.locator(".headline-card", has=page.get_by_role("heading", name=label))
+
+
+def test_overview_shows_the_latest_year_and_warehouse_counts_without_console_errors(
     live_server: str, page: Page, console_errors: ConsoleErrors
 ) -> None:
+    awarded = council_pc_awarded_by_year()
+    latest = max(awarded)
     page.goto(live_server + "/")
     expect(page).to_have_title(re.compile("Overview"))
-    grants_card = page.locator(".card", has_text="Grants").first
-    expect(grants_card).to_contain_text("600")
-    expect(page.locator(".card", has_text="Recommendations").first).to_contain_text("16")
-    expect(page.locator("footer")).not_to_contain_text("nothing loaded yet")
+    expect(page.locator(".lead")).to_contain_text(latest)
+    council = headline(page, "P&C research funding awarded by the Council")
+    expect(council).to_contain_text(pounds(awarded[latest]))
+    expect(headline(page, "Recommendations achieved")).to_contain_text(re.compile(r"\d+ of 16"))
+    holdings = page.locator(f"#{OVERVIEW_HOLDINGS} .card")
+    expect(holdings.filter(has_text=re.compile("^Grants")).first).to_contain_text("600")
+    expect(page.locator("footer", has_text="Data licence")).not_to_contain_text(
+        "nothing loaded yet"
+    )
     screenshot(page, "overview")
     assert console_errors == []
 
 
+def test_choosing_a_year_changes_the_figures_and_the_url_and_a_reload_keeps_it(
+    live_server: str, page: Page
+) -> None:
+    awarded = council_pc_awarded_by_year()
+    first = min(awarded)
+    page.goto(live_server + "/")
+    council = headline(page, "P&C research funding awarded by the Council")
+    expect(council).to_contain_text(pounds(awarded[max(awarded)]))
+
+    page.locator(f"[id='{YEAR_DROPDOWN}']").click()
+    page.get_by_role("option").filter(has_text=first).click()
+
+    expect(council).to_contain_text(pounds(awarded[first]))
+    expect(council).to_contain_text("No figure for the year before")
+    expect(page).to_have_url(re.compile(re.escape("fy_to=" + first.replace("/", "%2F"))))
+    page.reload()
+    expect(page.locator(".lead")).to_contain_text(first)
+    expect(council).to_contain_text(pounds(awarded[first]))
+
+
 def test_skip_link_moves_focus_to_main_content(live_server: str, page: Page) -> None:
     page.goto(live_server + "/")
+    expect(page.locator(".headline-card").first).to_be_visible()
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to main content")
     expect(skip).to_be_focused()
@@ -33,8 +88,9 @@ def test_skip_link_moves_focus_to_main_content(live_server: str, page: Page) -> 
 
 def test_overview_has_no_serious_accessibility_violations(live_server: str, page: Page) -> None:
     page.goto(live_server + "/")
-    expect(page.locator(".card").first).to_be_visible()
-    assert serious_accessibility_violations(page) == []
+    expect(page.locator(".headline-card").first).to_be_visible()
+    violations = serious_accessibility_violations(page)
+    assert violations == [], "\n".join(violations)
 
 
 def test_healthz_reports_database_reachable(live_server: str, page: Page) -> None:

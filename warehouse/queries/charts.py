@@ -18,7 +18,10 @@ from warehouse.queries.filters import ChartQuery, Filters, OptionQuery
 CHART_QUERIES: dict[str, ChartQuery] = {**funding.CHART_QUERIES}
 
 # Page -> filter name -> the query giving that filter's options on that page.
-OPTION_QUERIES: dict[str, dict[str, OptionQuery]] = {"funding": funding.OPTION_QUERIES}
+OPTION_QUERIES: dict[str, dict[str, OptionQuery]] = {
+    "funding": funding.OPTION_QUERIES,
+    "overview": {"fy_to": funding.financial_year_options},
+}
 
 
 def filter_options(engine: Engine, page: str, name: str, filters: Filters) -> pd.DataFrame:
