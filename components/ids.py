@@ -4,6 +4,7 @@ import json
 
 URL = "url"
 FOOTER_LAST_LOAD = "footer-last-load"
+FOOTER_SOURCES = "footer-sources"
 OVERVIEW_HOLDINGS = "overview-holdings"
 OVERVIEW_HEADLINES = "overview-headlines"
 OVERVIEW_YEAR = "overview-year"

@@ -49,15 +49,21 @@ def navbar(site_name: str, pages: Iterable[Mapping[str, Any]]) -> dbc.Navbar:
     )
 
 
-def footer(licence: str) -> html.Footer:
-    """Licence and sources, and when the data was last loaded (filled by a callback)."""
+def footer(licence: str, sources_page: str | None) -> html.Footer:
+    """Licence, sources and when the data was last loaded (both filled by a callback), with a
+    link to the sources page where the app has one."""
+    more = [" ", dcc.Link("Sources and quality", href=sources_page), "."] if sources_page else []
     return html.Footer(
         dbc.Container(
             [
                 html.Span(f"Data licence: {licence}. "),
-                html.A("Sources and quality", href="/data"),
-                html.Span(". Last load: "),
+                html.Span("Sources: "),
+                html.Span("…", id=ids.FOOTER_SOURCES),
+                html.Span("."),
+                *more,
+                html.Span(" Last load: "),
                 html.Span("…", id=ids.FOOTER_LAST_LOAD),
+                html.Span("."),
             ],
             fluid=True,
             className="small text-body-secondary py-3",
@@ -70,6 +76,8 @@ def page_frame(
     site_name: str, licence: str, pages: Iterable[Mapping[str, Any]], content: Any
 ) -> html.Div:
     """Everything around the page content."""
+    pages = list(pages)
+    sources_page = next((p["relative_path"] for p in pages if p["path"] == "/data"), None)
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh="callback-nav"),
@@ -81,6 +89,6 @@ def page_frame(
             ),
             navbar(site_name, pages),
             html.Main(dbc.Container(content, fluid=True), id=MAIN_ID, tabIndex="-1"),
-            footer(licence),
+            footer(licence, sources_page),
         ]
     )

@@ -48,3 +48,21 @@ def last_load_time(engine: Engine) -> datetime | None:
     with engine.connect() as conn:
         value = conn.execute(select(func.max(meta_load_runs.c.finished_at))).scalar_one()
     return value if isinstance(value, datetime) else None
+
+
+def source_publishers(engine: Engine) -> tuple[int, list[str]]:
+    """How many files have been loaded, and their publishers, most files first."""
+    files = meta_source_files
+    with engine.connect() as conn:
+        total = int(conn.execute(select(func.count()).select_from(files)).scalar_one())
+        publishers = (
+            conn.execute(
+                select(files.c.publisher)
+                .where(files.c.publisher.is_not(None))
+                .group_by(files.c.publisher)
+                .order_by(func.count().desc(), files.c.publisher)
+            )
+            .scalars()
+            .all()
+        )
+    return total, [str(name) for name in publishers]
