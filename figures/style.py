@@ -27,10 +27,12 @@ def apply_style(figure: go.Figure, theme: str = "light", *, height: int = 360) -
 
 
 def pounds(pence: float) -> str:
-    """Pence as a short pounds label: £950, £12.3k, £4.56m."""
-    value = pence / 100
-    if abs(value) >= 1_000_000:
-        return f"£{value / 1_000_000:.2f}m"
-    if abs(value) >= 10_000:
-        return f"£{value / 1_000:.1f}k"
-    return f"£{value:,.0f}"
+    """Pence as a short pounds label: £950, £12.3k, £4.56m, −£12.3k."""
+    sign = "−" if pence < 0 else ""
+    value = abs(pence) / 100
+    # The thresholds sit where rounding would carry over, so £999,960 reads £1.00m, not £1000.0k.
+    if value >= 999_950:
+        return f"{sign}£{value / 1_000_000:.2f}m"
+    if value >= 9_999.5:
+        return f"{sign}£{value / 1_000:.1f}k"
+    return f"{sign}£{value:,.0f}"
