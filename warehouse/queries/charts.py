@@ -12,14 +12,18 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from warehouse.queries import funding
+from warehouse.queries import commissioning, funding
 from warehouse.queries.filters import ChartQuery, Filters, OptionQuery
 
-CHART_QUERIES: dict[str, ChartQuery] = {**funding.CHART_QUERIES}
+CHART_QUERIES: dict[str, ChartQuery] = {
+    **funding.CHART_QUERIES,
+    **commissioning.CHART_QUERIES,
+}
 
 # Page -> filter name -> the query giving that filter's options on that page.
 OPTION_QUERIES: dict[str, dict[str, OptionQuery]] = {
     "funding": funding.OPTION_QUERIES,
+    "commissioning": commissioning.OPTION_QUERIES,
     "overview": {"fy_to": funding.financial_year_options},
 }
 
