@@ -26,7 +26,13 @@ app = dash.Dash(
 app.layout = lambda: page_frame(
     config.site_name, config.default_licence, dash.page_registry.values(), dash.page_container
 )
-app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">', 1)
+# The page's language for screen readers; and Dash's script holder must not be a second
+# <footer> landmark beside the site footer.
+app.index_string = (
+    app.index_string.replace("<html>", '<html lang="en-GB">', 1)
+    .replace("<footer>", "<div>", 1)
+    .replace("</footer>", "</div>", 1)
+)
 server = app.server
 
 

@@ -1,7 +1,7 @@
 """Wiring only: read inputs, call queries, call figures. Imported once by app.py."""
 
-from callbacks import chart_cards, commissioning, filter_bar, overview, shell
+from callbacks import chart_cards, commissioning, filter_bar, overview, research, shell
 
 chart_cards.register_all()
 
-__all__ = ["chart_cards", "commissioning", "filter_bar", "overview", "shell"]
+__all__ = ["chart_cards", "commissioning", "filter_bar", "overview", "research", "shell"]

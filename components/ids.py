@@ -15,6 +15,12 @@ FILTER_URL = "filter-url"
 CLEAR_FILTERS = "clear-filters"
 THEME_SWITCH = "theme-switch"
 THEME_STORE = "theme-store"
+RESEARCH_RESULTS = "research-results"
+RESEARCH_COUNT = "research-count"
+RESEARCH_PAGER = "research-pager"
+RESEARCH_PROJECT_ID = "research-project-id"
+RESEARCH_PROJECT = "research-project"
+RESEARCH_PROJECT_TITLE = "research-project-title"
 
 
 def filter_control(page: str, name: str) -> dict[str, str]:

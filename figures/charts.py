@@ -7,10 +7,10 @@ a test keeps the two registries in step.
 
 from __future__ import annotations
 
-from figures import commissioning, funding
+from figures import commissioning, funding, research
 from figures.registry import Chart
 
-CHARTS: list[Chart] = [*funding.CHARTS, *commissioning.CHARTS]
+CHARTS: list[Chart] = [*funding.CHARTS, *commissioning.CHARTS, *research.CHARTS]
 
 REGISTRY: dict[str, Chart] = {chart.chart_id: chart for chart in CHARTS}
 if len(REGISTRY) != len(CHARTS):

@@ -1,0 +1,87 @@
+"""The research library's wiring: results and paging under the filters; a project's page."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote
+
+from dash import Input, Output, State, callback, clientside_callback, ctx
+from dash.development.base_component import Component
+
+from components import ids
+from components.research_cards import count_text, project_not_found, project_page, results_list
+from warehouse.db import shared_engine
+from warehouse.queries.filters import Filters
+from warehouse.queries.research import project_detail, search_projects
+
+RESULTS_PER_PAGE = 20
+SITE = "P&C Research Observatory"
+
+
+@callback(
+    Output(ids.RESEARCH_RESULTS, "children"),
+    Output(ids.RESEARCH_COUNT, "children"),
+    Output(ids.RESEARCH_PAGER, "max_value"),
+    Output(ids.RESEARCH_PAGER, "active_page"),
+    Output(ids.RESEARCH_PAGER, "className"),
+    Input(ids.FILTER_STATE, "data"),
+    Input(ids.RESEARCH_PAGER, "active_page"),
+    State(ids.RESEARCH_PAGER, "className"),
+)
+def show_results(
+    filter_values: dict[str, Any] | None, active_page: int | None, pager_class: str | None
+) -> tuple[Component, str, int, int, str]:
+    # New filters start again at the first page; the pager only moves within one result set.
+    page = 1 if ctx.triggered_id == ids.FILTER_STATE else (active_page or 1)
+    results = search_projects(
+        shared_engine(),
+        Filters.from_values(filter_values or {}),
+        page=page,
+        per_page=RESULTS_PER_PAGE,
+    )
+    classes = [c for c in (pager_class or "").split() if c != "d-none"]
+    if results.pages == 1:
+        classes.append("d-none")
+    return (
+        results_list(results.rows),
+        count_text(results.total),
+        results.pages,
+        results.page,
+        " ".join(classes),
+    )
+
+
+@callback(
+    Output(ids.RESEARCH_PROJECT, "children"),
+    Output(ids.RESEARCH_PROJECT_TITLE, "data"),
+    Input(ids.RESEARCH_PROJECT_ID, "data"),
+)
+def show_project(project_id: str | None) -> tuple[Component, str]:
+    wanted = unquote(project_id or "")
+    detail = project_detail(shared_engine(), wanted) if wanted else None
+    if detail is None:
+        return project_not_found(wanted), f"Project not found · {SITE}"
+    page = project_page(
+        detail.project,
+        topics=detail.topics,
+        wards=detail.wards,
+        populations=detail.populations,
+        outputs=detail.outputs,
+        grants=detail.grants,
+        commissions=detail.commissions,
+        decisions=detail.decisions,
+        recommendations=detail.recommendations,
+        researchers=detail.researchers,
+        unlisted_researchers=detail.unlisted_researchers,
+    )
+    return page, f"{detail.project['title']} · Research library · {SITE}"
+
+
+clientside_callback(
+    """
+    function (title) {
+        if (title) { document.title = title; }
+    }
+    """,
+    Input(ids.RESEARCH_PROJECT_TITLE, "data"),
+)
