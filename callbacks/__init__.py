@@ -1,7 +1,23 @@
 """Wiring only: read inputs, call queries, call figures. Imported once by app.py."""
 
-from callbacks import chart_cards, commissioning, filter_bar, overview, research, shell
+from callbacks import (
+    chart_cards,
+    commissioning,
+    filter_bar,
+    overview,
+    research,
+    researchers,
+    shell,
+)
 
 chart_cards.register_all()
 
-__all__ = ["chart_cards", "commissioning", "filter_bar", "overview", "research", "shell"]
+__all__ = [
+    "chart_cards",
+    "commissioning",
+    "filter_bar",
+    "overview",
+    "research",
+    "researchers",
+    "shell",
+]

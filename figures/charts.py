@@ -7,10 +7,15 @@ a test keeps the two registries in step.
 
 from __future__ import annotations
 
-from figures import commissioning, funding, research
+from figures import commissioning, funding, research, researchers
 from figures.registry import Chart
 
-CHARTS: list[Chart] = [*funding.CHARTS, *commissioning.CHARTS, *research.CHARTS]
+CHARTS: list[Chart] = [
+    *funding.CHARTS,
+    *commissioning.CHARTS,
+    *research.CHARTS,
+    *researchers.CHARTS,
+]
 
 REGISTRY: dict[str, Chart] = {chart.chart_id: chart for chart in CHARTS}
 if len(REGISTRY) != len(CHARTS):

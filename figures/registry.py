@@ -31,4 +31,5 @@ def records_counted(chart: Chart, data: pd.DataFrame) -> int:
         return 0
     if chart.count_column is None:
         return len(data)
-    return int(data[chart.count_column].sum())
+    # Suppressed counts are text ("fewer than 5") and add nothing to n.
+    return int(pd.to_numeric(data[chart.count_column], errors="coerce").fillna(0).sum())

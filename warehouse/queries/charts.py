@@ -12,13 +12,14 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from warehouse.queries import commissioning, funding, research
+from warehouse.queries import commissioning, funding, research, researchers
 from warehouse.queries.filters import ChartQuery, Filters, OptionQuery
 
 CHART_QUERIES: dict[str, ChartQuery] = {
     **funding.CHART_QUERIES,
     **commissioning.CHART_QUERIES,
     **research.CHART_QUERIES,
+    **researchers.CHART_QUERIES,
 }
 
 # Page -> filter name -> the query giving that filter's options on that page.
@@ -26,6 +27,7 @@ OPTION_QUERIES: dict[str, dict[str, OptionQuery]] = {
     "funding": funding.OPTION_QUERIES,
     "commissioning": commissioning.OPTION_QUERIES,
     "research": research.OPTION_QUERIES,
+    "researchers": researchers.OPTION_QUERIES,
     "overview": {"fy_to": funding.financial_year_options},
 }
 
