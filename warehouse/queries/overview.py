@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Engine, Table, func, select
+from sqlalchemy import ColumnElement, Engine, Table, func, select, true
 
 from warehouse.schema import (
     dim_projects,
@@ -20,25 +20,36 @@ from warehouse.schema import (
     meta_source_files,
 )
 
-HEADLINE_TABLES: list[tuple[str, Table]] = [
-    ("Grants", fct_grants),
-    ("Commissioning processes", fct_commissions),
-    ("Spend transactions", fct_spend),
-    ("Need indicator values", fct_area_indicators),
-    ("Research projects", dim_projects),
-    ("Policy decisions", fct_policy_decisions),
-    ("Recommendations", dim_recommendations),
-    ("Researchers", dim_researchers),
-    ("Source files", meta_source_files),
+# The overview is public, so it counts only what the public may see: published projects and
+# decisions, and researchers who consented to public listing.
+HEADLINE_TABLES: list[tuple[str, Table, ColumnElement[bool]]] = [
+    ("Grants", fct_grants, true()),
+    ("Commissioning processes", fct_commissions, true()),
+    ("Spend transactions", fct_spend, true()),
+    ("Need indicator values", fct_area_indicators, true()),
+    ("Published research projects", dim_projects, dim_projects.c.is_published.is_(True)),
+    (
+        "Published policy decisions",
+        fct_policy_decisions,
+        fct_policy_decisions.c.is_published.is_(True),
+    ),
+    ("Recommendations", dim_recommendations, true()),
+    ("Researchers listed publicly", dim_researchers, dim_researchers.c.consent == "public"),
+    ("Source files", meta_source_files, true()),
 ]
 
 
 def warehouse_holdings(engine: Engine) -> pd.DataFrame:
-    """One row per headline table: a plain-English label and its row count."""
+    """One row per headline table: a plain-English label and its (public) row count."""
     with engine.connect() as conn:
         counts = [
-            (label, int(conn.execute(select(func.count()).select_from(table)).scalar_one()))
-            for label, table in HEADLINE_TABLES
+            (
+                label,
+                int(
+                    conn.execute(select(func.count()).select_from(table).where(shown)).scalar_one()
+                ),
+            )
+            for label, table, shown in HEADLINE_TABLES
         ]
     return pd.DataFrame(counts, columns=["label", "rows"])
 
