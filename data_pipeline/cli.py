@@ -16,12 +16,14 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
+from sqlalchemy import Engine, select
 
 from data_pipeline.config import load_config
 from data_pipeline.formats import all_formats
 from data_pipeline.load import LoadResult, load_file
 from data_pipeline.report import problems_of, rejected_rows, warehouse_report
 from warehouse.db import make_engine, upgrade_schema
+from warehouse.schema import meta_load_runs
 
 EXIT_OK, EXIT_REJECTED_ROWS, EXIT_REJECTED_FILE = 0, 1, 2
 MAX_PROBLEMS_SHOWN = 20
@@ -53,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--scale", type=int, default=5000, help="number of grants (default 5000)")
     demo.add_argument("--out", type=Path, default=Path("demo_data"), help="folder for the files")
     demo.add_argument("--no-load", action="store_true", help="write the files only")
+    demo.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="do nothing if the warehouse already holds loaded files (as `make run` does)",
+    )
 
     report = commands.add_parser("report", help="rows per table, last loads, rejects by reason")
     report.add_argument("--json", action="store_true")
@@ -97,6 +104,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "demo":
         from data_pipeline.demo import write_demo
 
+        if args.if_empty and _holds_loads(engine):
+            console.print("The warehouse already holds loaded files; the demo was not built")
+            return EXIT_OK
         files = write_demo(args.out, scale=args.scale)
         console.print(f"Wrote {len(files)} demo files to {args.out}")
         if args.no_load:
@@ -129,6 +139,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         console.print(f"Wrote {count} grants to {args.path}; valid against 360Giving 1.4")
         return EXIT_OK
     return EXIT_REJECTED_FILE
+
+
+def _holds_loads(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return conn.execute(select(meta_load_runs.c.load_run_id).limit(1)).first() is not None
 
 
 def _expand(paths: Sequence[Path]) -> Iterator[Path]:

@@ -93,7 +93,9 @@ def _fill_staging(conn: Connection, stage: Table, frame: pd.DataFrame) -> None:
     columns = [c.name for c in stage.columns]
     prepared = {name: _column_values(stage.c[name], frame[name], dialect) for name in columns}
     if dialect == "postgresql":
-        out = pd.DataFrame(prepared, columns=columns)
+        # object dtype: a column of integers with gaps would otherwise become float and be
+        # written as "12.0", which COPY refuses for an integer column.
+        out = pd.DataFrame(prepared, columns=columns, dtype=object)
         buffer = io.StringIO()
         out.to_csv(buffer, index=False, header=False, na_rep="\\N")
         raw = conn.connection.dbapi_connection
