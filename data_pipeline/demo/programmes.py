@@ -155,7 +155,7 @@ PROGRAMMES: tuple[Programme, ...] = (
     ),
     Programme(
         "ICHR-ICR", "Integrated Care Research Capacity", "institute", "Public Health Research",
-        "nhs", 0.003, 180000, 0.4, (24, 36), "Yes", "Grant", False,
+        "nhs", 0.003, 180000, 0.4, (24, 36), "Yes", "Grant", True,
         "Integrated care research capacity award: {topic}",
         "{org} will build the capacity of NHS staff and community partners to research "
         "{topic} together.",
@@ -168,7 +168,7 @@ PROGRAMMES: tuple[Programme, ...] = (
     ),
     Programme(
         "FF-CRP", "Community Research Partnerships", "ferncastle", "Grants",
-        "hdrc", 0.003, 60000, 0.4, (24,), "No", "Grant", True,
+        "council", 0.003, 60000, 0.4, (24,), "No", "Grant", True,
         "Community research partnership: {org}",
         "{org} will fund and mentor peer researchers studying {topic} across the borough.",
     ),
