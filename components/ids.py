@@ -45,6 +45,14 @@ def chart_part(chart_id: str, part: str) -> str:
     return f"chart-{chart_id}-{part}"
 
 
+FUNDING_GRANTS_GRID = "funding-grants"
+
+
+def grid_part(grid_id: str, part: str) -> str:
+    """Id of one part (grid, count, csv) of a server-side data grid."""
+    return f"grid-{grid_id}-{part}"
+
+
 def dom_id(component_id: dict[str, str]) -> str:
     """The id a pattern-matching (dict) id has in the page, as Dash writes it: JSON with sorted
     keys. Labels point at controls by it."""

@@ -12,8 +12,8 @@ from figures.registry import Chart
 
 CHARTS: list[Chart] = [
     *funding.CHARTS,
-    *commissioning.CHARTS,
     *research.CHARTS,
+    *commissioning.CHARTS,
     *researchers.CHARTS,
 ]
 

@@ -4,6 +4,7 @@ from dash import html
 
 from components.chart_card import chart_card
 from components.filter_bar import FilterSpec, filter_bar
+from components.grants_table import grants_table
 
 dash.register_page(
     __name__,
@@ -36,6 +37,16 @@ def layout(**query: str) -> html.Div:
                 className="lead",
             ),
             filter_bar("funding", FILTERS, query),
-            dbc.Row([dbc.Col(chart_card("funding-by-year"), lg=12)], className="g-4"),
+            dbc.Row(
+                [
+                    dbc.Col(chart_card("funding-by-year"), lg=12),
+                    dbc.Col(chart_card("funding-flow"), lg=12),
+                    dbc.Col(chart_card("funding-top-recipients"), lg=7),
+                    dbc.Col(chart_card("funding-pc-share"), lg=5),
+                    dbc.Col(chart_card("funding-pooled"), lg=12),
+                    dbc.Col(grants_table(), lg=12),
+                ],
+                className="g-4",
+            ),
         ]
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, func, insert, select
 
+from warehouse.marts_grants import refresh_grant_facets
 from warehouse.marts_need import refresh_ward_need
 from warehouse.schema import fct_grants, mart_grants_by_year
 
@@ -33,4 +34,5 @@ def refresh_marts(conn: Connection) -> None:
             [c.name for c in mart_grants_by_year.columns], grants
         )
     )
+    refresh_grant_facets(conn)
     refresh_ward_need(conn)

@@ -320,6 +320,9 @@ fct_grants = Table(
     Index("ix_fct_grants_financial_year", "financial_year"),
     Index("ix_fct_grants_funder_org_id", "funder_org_id"),
     Index("ix_fct_grants_direction_fy", "direction", "financial_year"),
+    # The grants table pages through grants by these orders (grant_id breaks ties).
+    Index("ix_fct_grants_award_date", "award_date", "grant_id"),
+    Index("ix_fct_grants_amount", "amount_awarded_pence", "grant_id"),
     comment="Grants from 360Giving files: received and awarded",
 )
 
@@ -575,6 +578,42 @@ mart_grants_by_year = Table(
     Column("grants_count", Integer, nullable=False, comment="Grants"),
     _money("amount_awarded", "Sum of amounts awarded"),
     comment="Grants counted and summed by year, direction, funder and route",
+)
+
+
+def _grant_facets() -> list[Column[object]]:
+    """The grant columns the funding page filters and groups by (nullable, as in fct_grants)."""
+    return [
+        Column("financial_year", String(7), nullable=False, comment="UK financial year"),
+        Column("direction", Text, nullable=False, comment="awarded, received or external"),
+        Column("funder_org_id", Text, nullable=False, comment="Funder"),
+        Column("programme_title", Text, comment="Grant programme title"),
+        Column("recipient_type", Text, comment="charity, company, council, nhs, individual..."),
+        Column("beneficiary_geo_code", Text, comment="First beneficiary location ONS code"),
+        Column("route", Text, nullable=False, comment="Commissioning route"),
+        Column("is_pc_research", Boolean, nullable=False, comment="P&C research grants"),
+        Column("currency", Text, nullable=False, comment="ISO 4217 currency"),
+    ]
+
+
+mart_grants_by_recipient = Table(
+    "mart_grants_by_recipient",
+    metadata,
+    *_grant_facets(),
+    Column("recipient_org_id", Text, comment="Recipient org-id (null for individuals)"),
+    Column("recipient_name", Text, comment="Recipient name as last published"),
+    Column("grants_count", Integer, nullable=False, comment="Grants"),
+    _money("amount_awarded", "Sum of amounts awarded"),
+    comment="Grants counted and summed by every funding-page filter and the recipient",
+)
+
+mart_grants_by_facet = Table(
+    "mart_grants_by_facet",
+    metadata,
+    *_grant_facets(),
+    Column("grants_count", Integer, nullable=False, comment="Grants"),
+    _money("amount_awarded", "Sum of amounts awarded"),
+    comment="Grants counted and summed by every funding-page filter (no recipient)",
 )
 
 mart_ward_need = Table(

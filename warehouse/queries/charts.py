@@ -17,16 +17,16 @@ from warehouse.queries.filters import ChartQuery, Filters, OptionQuery
 
 CHART_QUERIES: dict[str, ChartQuery] = {
     **funding.CHART_QUERIES,
-    **commissioning.CHART_QUERIES,
     **research.CHART_QUERIES,
+    **commissioning.CHART_QUERIES,
     **researchers.CHART_QUERIES,
 }
 
 # Page -> filter name -> the query giving that filter's options on that page.
 OPTION_QUERIES: dict[str, dict[str, OptionQuery]] = {
     "funding": funding.OPTION_QUERIES,
-    "commissioning": commissioning.OPTION_QUERIES,
     "research": research.OPTION_QUERIES,
+    "commissioning": commissioning.OPTION_QUERIES,
     "researchers": researchers.OPTION_QUERIES,
     "overview": {"fy_to": funding.financial_year_options},
 }
