@@ -16,6 +16,7 @@ from dash import ClientsideFunction, Input, Output, State, callback, clientside_
 from components import ids
 from figures.charts import REGISTRY
 from figures.registry import Chart, records_counted
+from figures.table_view import readable_table
 from warehouse.db import shared_engine
 from warehouse.queries.charts import CHART_QUERIES
 from warehouse.queries.filters import Filters
@@ -52,7 +53,12 @@ def _register(chart: Chart) -> None:
             return {}, "d-none", NO_DATA, True, n, updated, None
         figure = chart.build(data, theme or "light")
         table = dbc.Table.from_dataframe(
-            data, striped=True, bordered=False, hover=True, size="sm", class_name="mb-0"
+            readable_table(data),
+            striped=True,
+            bordered=False,
+            hover=True,
+            size="sm",
+            class_name="mb-0",
         )
         return figure, "chart-graph", None, False, n, updated, table
 
@@ -73,7 +79,7 @@ def _register(chart: Chart) -> None:
         prevent_initial_call=True,
     )
     def download_csv(_clicks: int, filter_values: dict[str, Any] | None) -> dict[str, Any]:
-        data = chart_data(chart.chart_id, filter_values)
+        data = readable_table(chart_data(chart.chart_id, filter_values))
         return dcc.send_data_frame(data.to_csv, f"{chart.chart_id}.csv", index=False)
 
     for image_format in ("png", "svg"):

@@ -41,8 +41,8 @@ def _rows(sql: str) -> list[tuple[object, ...]]:
 
 
 def _pipeline(route: str | None = None) -> list[list[str]]:
-    """Stage, commissions and £ in pence per stage, folding award rows into processes: a
-    process's value is the sum of its awards in pounds, else its tender's value."""
+    """Stage, commissions and £ per stage, folding award rows into processes: a process's
+    value is the sum of its awards in pounds, else its tender's value."""
     stages: dict[str, str] = {}
     awards: dict[str, int | None] = {}
     tenders: dict[str, int | None] = {}
@@ -70,7 +70,7 @@ def _pipeline(route: str | None = None) -> list[list[str]]:
         totals[stage][0] += 1
         totals[stage][1] += value or 0
     return [
-        [stage, str(count), str(pence)]
+        [stage, str(count), f"{pence / 100:.2f}"]
         for stage, (count, pence) in sorted(totals.items(), key=lambda s: STAGE_ORDER.index(s[0]))
     ]
 
@@ -190,7 +190,7 @@ def test_pipeline_table_and_csv_hold_the_warehouse_numbers(
     _wait_for_charts(page)
     page.locator(f"#{chart_part(chart, 'table-toggle')}").click()
     rows = _table_rows(page, f"#{chart_part(chart, 'table')} table")
-    assert rows == [["stage", "commissions", "value_pence"], *_pipeline()]
+    assert rows == [["Stage", "Commissions", "Value (£)"], *_pipeline()]
 
     with page.expect_download() as info:
         page.locator(f"#{chart_part(chart, 'csv')}").click()

@@ -136,8 +136,8 @@ def test_top_recipients_table_shows_the_numbers_and_its_csv_holds_them(
         for row in table.locator("tr").all()
     ]
     header, body = rows[0], rows[1:]
-    assert header == ["recipient", "recipient_type", "grants", "amount_pence"]
-    assert [(r[0], int(r[2]), int(r[3])) for r in body] == [
+    assert header == ["Recipient", "Recipient type", "Grants", "Amount (£)"]
+    assert [(r[0], int(r[2]), round(float(r[3]) * 100)) for r in body] == [
         (str(name), int(str(count)), int(str(pence))) for name, count, pence in expected
     ]
     downloaded = _download(page, page.locator(f"#{chart_part(chart_id, 'csv')}"), tmp_path)

@@ -317,7 +317,7 @@ def test_chart_table_and_csv_hold_the_same_numbers(
         [cell.strip() for cell in row.locator("th, td").all_inner_texts()]
         for row in table.locator("tr").all()
     ]
-    assert rows[0] == ["financial_year", "participation_level", "projects"]
+    assert rows[0] == ["Financial year", "Participation level", "Projects"]
     assert {(y, level): int(n) for y, level, n in rows[1:]} == expected
 
     with page.expect_download() as info:

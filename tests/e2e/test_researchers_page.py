@@ -191,7 +191,7 @@ def test_payment_table_and_csv_show_the_same_numbers_with_fewer_than_5_suppresse
     page.goto(live_server + "/researchers")
     table = _open_table(page, "payments-method-share")
     header, body = table[0], table[1:]
-    assert header == ["quarter", "method", "payments", "share_pct"]
+    assert header == ["Quarter", "Method", "Payments", "Share (%)"]
     assert len(body) == len(by_method)
     for quarter, method, payments, share in body:
         total = by_method[(quarter, method)]
@@ -203,7 +203,7 @@ def test_payment_table_and_csv_show_the_same_numbers_with_fewer_than_5_suppresse
     assert _same_numbers(downloaded) == _same_numbers(table)
 
     days = _open_table(page, "payments-days-to-pay")
-    assert days[0] == ["quarter", "provider", "payments", "median_days_to_pay"]
+    assert days[0] == ["Quarter", "Provider", "Payments", "Median days to pay"]
     assert any(row[2] == "fewer than 5" and row[3] == "" for row in days[1:])
     downloaded = _download(page, f"#{chart_part('payments-days-to-pay', 'csv')}", tmp_path)
     assert _same_numbers(downloaded) == _same_numbers(days)
