@@ -92,7 +92,7 @@ VALID_GRANT = {
     "amountAwarded": 1000,
     "awardDate": "2024-06-19",
     "recipientOrganization": [{"id": "GB-CHC-1164883", "name": "A charity"}],
-    "fundingOrganization": [{"id": "GB-LAE-XXX", "name": "A council"}],
+    "fundingOrganization": [{"id": "GB-LAE-ZZZ", "name": "A council"}],
     "dateModified": "2024-08-02T12:29:00Z",
 }
 
