@@ -12,6 +12,7 @@ from warehouse.schema import fct_grants, mart_grants_by_year
 def refresh_marts(conn: Connection) -> None:
     """Rebuild every mart from the fact tables."""
     conn.execute(mart_grants_by_year.delete())
+    home_org = func.coalesce(fct_grants.c.home_org_id, "").label("home_org_id")
     grants = select(
         fct_grants.c.financial_year,
         fct_grants.c.direction,
@@ -19,6 +20,7 @@ def refresh_marts(conn: Connection) -> None:
         fct_grants.c.route,
         fct_grants.c.is_pc_research,
         fct_grants.c.currency,
+        home_org,
         func.count().label("grants_count"),
         func.coalesce(func.sum(fct_grants.c.amount_awarded_pence), 0).label("amount_awarded_pence"),
     ).group_by(
@@ -28,6 +30,7 @@ def refresh_marts(conn: Connection) -> None:
         fct_grants.c.route,
         fct_grants.c.is_pc_research,
         fct_grants.c.currency,
+        home_org,
     )
     conn.execute(
         insert(mart_grants_by_year).from_select(

@@ -575,9 +575,12 @@ mart_grants_by_year = Table(
     Column("route", Text, primary_key=True, comment="Commissioning route"),
     Column("is_pc_research", Boolean, primary_key=True, comment="P&C research grants"),
     Column("currency", Text, primary_key=True, comment="ISO 4217 currency"),
+    Column(
+        "home_org_id", Text, primary_key=True, comment="Home organisation on the grants; '' if none"
+    ),
     Column("grants_count", Integer, nullable=False, comment="Grants"),
     _money("amount_awarded", "Sum of amounts awarded"),
-    comment="Grants counted and summed by year, direction, funder and route",
+    comment="Grants counted and summed by year, direction, funder, route and home organisation",
 )
 
 

@@ -1,7 +1,8 @@
 """The overview's headline figures, each as a series by UK financial year.
 
 Every function returns a DataFrame with a ``financial_year`` column and a ``value`` column (plus
-what the figure needs to say what it counts), sorted by year, aggregated in SQL. The overview
+what the figure needs to say what it counts), sorted by year, aggregated in SQL or read from a
+mart. The overview
 shows the selected year's value, its change against the year before and the series as a trend.
 Only published records count: the overview is public.
 """
@@ -18,13 +19,18 @@ from warehouse.schema import (
     dim_projects,
     dim_recommendations,
     dim_researchers,
-    fct_grants,
     fct_payments,
     fct_policy_decisions,
     fct_recommendation_updates,
+    mart_grants_by_year,
 )
 
+# Headline money comes from the grants mart, so the overview costs the same at a million grants
+# as at a thousand.
+mart = mart_grants_by_year
+
 ON_TRACK_RAG = ("green", "amber_green")
+POUNDS = "GBP"  # headline money is in pounds; other currencies are not added to it
 ACHIEVED = "achieved"
 
 
@@ -35,7 +41,7 @@ def _series(statement: object, engine: Engine) -> pd.DataFrame:
 
 def financial_years(engine: Engine) -> list[str]:
     """The financial years with grants, oldest first: the years the overview can show."""
-    column = fct_grants.c.financial_year
+    column = mart.c.financial_year
     with engine.connect() as conn:
         found = conn.execute(select(column).distinct().order_by(column)).scalars().all()
     return [str(year) for year in found]
@@ -47,20 +53,21 @@ def pc_funding_by_year(engine: Engine) -> pd.DataFrame:
     home = dim_organisations
     statement = (
         select(
-            fct_grants.c.financial_year,
-            fct_grants.c.direction,
+            mart.c.financial_year,
+            mart.c.direction,
             home.c.home_role,
-            func.count().label("grants"),
-            func.coalesce(func.sum(fct_grants.c.amount_awarded_pence), 0).label("value"),
+            func.sum(mart.c.grants_count).label("grants"),
+            func.sum(mart.c.amount_awarded_pence).label("value"),
         )
-        .select_from(fct_grants.join(home, home.c.org_id == fct_grants.c.home_org_id))
+        .select_from(mart.join(home, home.c.org_id == mart.c.home_org_id))
         .where(
-            fct_grants.c.is_pc_research.is_(True),
-            fct_grants.c.direction.in_(("received", "awarded")),
+            mart.c.is_pc_research.is_(True),
+            mart.c.direction.in_(("received", "awarded")),
+            mart.c.currency == POUNDS,
             home.c.is_home.is_(True),
         )
-        .group_by(fct_grants.c.financial_year, fct_grants.c.direction, home.c.home_role)
-        .order_by(fct_grants.c.financial_year)
+        .group_by(mart.c.financial_year, mart.c.direction, home.c.home_role)
+        .order_by(mart.c.financial_year)
     )
     return _series(statement, engine)
 
@@ -69,17 +76,21 @@ def participatory_share_by_year(engine: Engine) -> pd.DataFrame:
     """The share (0 to 1) of P&C research money awarded by home organisations that went through
     participatory commissioning: columns financial_year, participatory (pence), awarded
     (pence), grants, value (the share)."""
-    participatory = case((fct_grants.c.route == "participatory", fct_grants.c.amount_awarded_pence))
+    participatory = case((mart.c.route == "participatory", mart.c.amount_awarded_pence), else_=0)
     statement = (
         select(
-            fct_grants.c.financial_year,
-            func.coalesce(func.sum(participatory), 0).label("participatory"),
-            func.coalesce(func.sum(fct_grants.c.amount_awarded_pence), 0).label("awarded"),
-            func.count().label("grants"),
+            mart.c.financial_year,
+            func.sum(participatory).label("participatory"),
+            func.sum(mart.c.amount_awarded_pence).label("awarded"),
+            func.sum(mart.c.grants_count).label("grants"),
         )
-        .where(fct_grants.c.is_pc_research.is_(True), fct_grants.c.direction == "awarded")
-        .group_by(fct_grants.c.financial_year)
-        .order_by(fct_grants.c.financial_year)
+        .where(
+            mart.c.is_pc_research.is_(True),
+            mart.c.direction == "awarded",
+            mart.c.currency == POUNDS,
+        )
+        .group_by(mart.c.financial_year)
+        .order_by(mart.c.financial_year)
     )
     data = _series(statement, engine)
     data["value"] = (data["participatory"] / data["awarded"].where(data["awarded"] > 0)).fillna(0)

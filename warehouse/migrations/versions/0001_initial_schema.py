@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 05:26:18.290338
+Create Date: 2026-11-29 06:36:08.748322
 """
 
 from alembic import op
@@ -54,10 +54,11 @@ def upgrade() -> None:
     sa.Column('route', sa.Text(), nullable=False, comment='Commissioning route'),
     sa.Column('is_pc_research', sa.Boolean(), nullable=False, comment='P&C research grants'),
     sa.Column('currency', sa.Text(), nullable=False, comment='ISO 4217 currency'),
+    sa.Column('home_org_id', sa.Text(), nullable=False, comment="Home organisation on the grants; '' if none"),
     sa.Column('grants_count', sa.Integer(), nullable=False, comment='Grants'),
     sa.Column('amount_awarded_pence', sa.BigInteger(), nullable=True, comment='Sum of amounts awarded, in pence'),
-    sa.PrimaryKeyConstraint('financial_year', 'direction', 'funder_org_id', 'route', 'is_pc_research', 'currency', name=op.f('pk_mart_grants_by_year')),
-    comment='Grants counted and summed by year, direction, funder and route'
+    sa.PrimaryKeyConstraint('financial_year', 'direction', 'funder_org_id', 'route', 'is_pc_research', 'currency', 'home_org_id', name=op.f('pk_mart_grants_by_year')),
+    comment='Grants counted and summed by year, direction, funder, route and home organisation'
     )
     op.create_table('mart_ward_need',
     sa.Column('ward_code', sa.String(length=20), nullable=False, comment='Ward (parent_code of its LSOAs)'),
