@@ -27,6 +27,11 @@ RESEARCH_PAGER = "research-pager"
 RESEARCH_PROJECT_ID = "research-project-id"
 RESEARCH_PROJECT = "research-project"
 RESEARCH_PROJECT_TITLE = "research-project-title"
+RECOMMENDATIONS_TRACKER = "recommendations-tracker"
+RECOMMENDATIONS_ROLLUP = "recommendations-rollup"
+RECOMMENDATION_ID = "recommendation-id"
+RECOMMENDATION_DETAIL = "recommendation-detail"
+RECOMMENDATION_TITLE = "recommendation-title"
 
 
 def filter_control(page: str, name: str) -> dict[str, str]:

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from warehouse.queries import commissioning, funding, research, researchers
+from warehouse.queries import commissioning, funding, recommendations, research, researchers
 from warehouse.queries.filters import ChartQuery, Filters, OptionQuery
 
 CHART_QUERIES: dict[str, ChartQuery] = {
@@ -20,6 +20,7 @@ CHART_QUERIES: dict[str, ChartQuery] = {
     **research.CHART_QUERIES,
     **commissioning.CHART_QUERIES,
     **researchers.CHART_QUERIES,
+    **recommendations.CHART_QUERIES,
 }
 
 # Page -> filter name -> the query giving that filter's options on that page.
@@ -28,6 +29,7 @@ OPTION_QUERIES: dict[str, dict[str, OptionQuery]] = {
     "research": research.OPTION_QUERIES,
     "commissioning": commissioning.OPTION_QUERIES,
     "researchers": researchers.OPTION_QUERIES,
+    "recommendations": recommendations.OPTION_QUERIES,
     "overview": {"fy_to": funding.financial_year_options},
 }
 
