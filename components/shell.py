@@ -44,7 +44,7 @@ def navbar(site_name: str, pages: Iterable[Mapping[str, Any]]) -> dbc.Navbar:
         ),
         color="primary",
         dark=True,
-        expand="md",
+        expand="xxl",
         className="mb-4",
     )
 
