@@ -7,7 +7,7 @@ a test keeps the two registries in step.
 
 from __future__ import annotations
 
-from figures import commissioning, funding, recommendations, research, researchers
+from figures import commissioning, funding, impact, recommendations, research, researchers
 from figures.registry import Chart
 
 CHARTS: list[Chart] = [
@@ -15,6 +15,7 @@ CHARTS: list[Chart] = [
     *research.CHARTS,
     *commissioning.CHARTS,
     *researchers.CHARTS,
+    *impact.CHARTS,
     *recommendations.CHARTS,
 ]
 

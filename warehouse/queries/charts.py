@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from warehouse.queries import commissioning, funding, recommendations, research, researchers
+from warehouse.queries import commissioning, funding, impact, recommendations, research, researchers
 from warehouse.queries.filters import ChartQuery, Filters, OptionQuery
 
 CHART_QUERIES: dict[str, ChartQuery] = {
@@ -20,6 +20,7 @@ CHART_QUERIES: dict[str, ChartQuery] = {
     **research.CHART_QUERIES,
     **commissioning.CHART_QUERIES,
     **researchers.CHART_QUERIES,
+    **impact.CHART_QUERIES,
     **recommendations.CHART_QUERIES,
 }
 
@@ -29,6 +30,7 @@ OPTION_QUERIES: dict[str, dict[str, OptionQuery]] = {
     "research": research.OPTION_QUERIES,
     "commissioning": commissioning.OPTION_QUERIES,
     "researchers": researchers.OPTION_QUERIES,
+    "impact": impact.OPTION_QUERIES,
     "recommendations": recommendations.OPTION_QUERIES,
     "overview": {"fy_to": funding.financial_year_options},
 }

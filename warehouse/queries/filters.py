@@ -38,6 +38,9 @@ class Filters:
     language: tuple[str, ...] = ()
     area: tuple[str, ...] = ()
     availability: tuple[str, ...] = ()
+    # Impact
+    influence: tuple[str, ...] = ()
+    reach: tuple[str, ...] = ()
 
     @classmethod
     def from_values(cls, values: Mapping[str, Any]) -> Filters:
