@@ -26,6 +26,12 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       }
       return window.dash_clientside.no_update;
     },
+    // Pages whose title depends on the record shown (a project, a recommendation, a case study)
+    // set the browser tab's title once the record is known.
+    setTitle: function (title) {
+      if (title) { document.title = title; }
+      return window.dash_clientside.no_update;
+    },
     applyTheme: function (dark) {
       const theme = dark ? "dark" : "light";
       document.documentElement.setAttribute("data-bs-theme", theme);

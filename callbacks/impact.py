@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote
 
-from dash import Input, Output, State, callback, clientside_callback, ctx
+from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx
 from dash.development.base_component import Component
 
 from components import ids, impact_case, impact_list
@@ -63,12 +63,7 @@ def show_case(project_id: str | None) -> tuple[Component, str]:
 
 
 clientside_callback(
-    """
-    function (title) {
-        if (title) { document.title = title; }
-        return title || "";
-    }
-    """,
+    ClientsideFunction("observatory", "setTitle"),
     Output(impact_case.TITLE_SET, "data"),
     Input(impact_case.TITLE, "data"),
 )

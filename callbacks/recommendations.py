@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import unquote
 
-from dash import Input, Output, callback, clientside_callback
+from dash import ClientsideFunction, Input, Output, callback, clientside_callback
 from dash.development.base_component import Component
 
 from components import ids
@@ -59,10 +59,6 @@ def show_recommendation(recommendation_id: str | None) -> tuple[Component, str]:
 
 
 clientside_callback(
-    """
-    function (recommendationTitle) {
-        if (recommendationTitle) { document.title = recommendationTitle; }
-    }
-    """,
+    ClientsideFunction("observatory", "setTitle"),
     Input(ids.RECOMMENDATION_TITLE, "data"),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote
 
-from dash import Input, Output, State, callback, clientside_callback, ctx
+from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx
 from dash.development.base_component import Component
 
 from components import ids
@@ -78,10 +78,6 @@ def show_project(project_id: str | None) -> tuple[Component, str]:
 
 
 clientside_callback(
-    """
-    function (title) {
-        if (title) { document.title = title; }
-    }
-    """,
+    ClientsideFunction("observatory", "setTitle"),
     Input(ids.RESEARCH_PROJECT_TITLE, "data"),
 )
