@@ -40,6 +40,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import GenericFunction
 
 from warehouse.queries.filters import ChartQuery, Filters, OptionQuery, where_clause
+from warehouse.queries.frames import read_frame
 from warehouse.schema import fct_commissions
 
 COMMISSION_FILTER_COLUMNS = {
@@ -111,11 +112,6 @@ def _processes(filters: Filters) -> Subquery:
     )
 
 
-def _read(statement: Select[Any], engine: Engine) -> pd.DataFrame:
-    with engine.connect() as conn:
-        return pd.read_sql(statement, conn)
-
-
 def _as_int(data: pd.DataFrame, *columns: str) -> pd.DataFrame:
     for column in columns:
         data[column] = data[column].fillna(0).astype("int64")
@@ -148,7 +144,7 @@ def _pipeline_rows(engine: Engine, filters: Filters) -> pd.DataFrame:
         .group_by(p.c.stage)
         .order_by(_stage_rank(p.c.stage), p.c.stage)
     )
-    return _as_int(_read(statement, engine), "commissions", "value_pence")
+    return _as_int(read_frame(statement, engine), "commissions", "value_pence")
 
 
 def routes_by_year(engine: Engine, filters: Filters) -> pd.DataFrame:
@@ -166,7 +162,7 @@ def routes_by_year(engine: Engine, filters: Filters) -> pd.DataFrame:
         .group_by(p.c.financial_year, p.c.route)
         .order_by(p.c.financial_year, p.c.route)
     )
-    return _as_int(_read(statement, engine), "commissions", "value_pence")
+    return _as_int(read_frame(statement, engine), "commissions", "value_pence")
 
 
 def collaborative_share_by_year(engine: Engine, filters: Filters) -> pd.DataFrame:
@@ -183,7 +179,7 @@ def collaborative_share_by_year(engine: Engine, filters: Filters) -> pd.DataFram
         .group_by(p.c.financial_year)
         .order_by(p.c.financial_year)
     )
-    data = _as_int(_read(statement, engine), "commissions", "with_condition")
+    data = _as_int(read_frame(statement, engine), "commissions", "with_condition")
     data["share"] = (data["with_condition"] / data["commissions"]).astype(float)
     return data
 
@@ -245,7 +241,7 @@ def days_to_award_by_year(engine: Engine, filters: Filters) -> pd.DataFrame:
         .join_from(spread, medians, spread.c.financial_year == medians.c.financial_year)
         .order_by(spread.c.financial_year)
     )
-    data = _read(statement, engine)
+    data = read_frame(statement, engine)
     data["median_days"] = data["median_days"].astype(float)
     return _as_int(data, "commissions", "shortest_days", "longest_days")
 
@@ -392,13 +388,13 @@ def financial_year_options(engine: Engine, filters: Filters) -> pd.DataFrame:
     """Financial years with the commissions in each (the year filters themselves ignored)."""
     unbounded = replace(filters, fy_from=None, fy_to=None)
     column = _c.financial_year
-    return _read(_option_statement(column, column, unbounded).order_by(column), engine)
+    return read_frame(_option_statement(column, column, unbounded).order_by(column), engine)
 
 
 def buyer_options(engine: Engine, filters: Filters) -> pd.DataFrame:
     """Buyers (by org id, labelled by name) with their commissions, most first."""
     statement = _option_statement(_c.buyer_org_id, func.max(_c.buyer_name), filters)
-    data = _read(statement.order_by(func.count(_c.ocid.distinct()).desc()), engine)
+    data = read_frame(statement.order_by(func.count(_c.ocid.distinct()).desc()), engine)
     data["label"] = data["label"].fillna(data["value"])
     return data
 
@@ -411,7 +407,7 @@ def route_options(engine: Engine, filters: Filters) -> pd.DataFrame:
     """Routes with their commissions."""
     column = _c.route
     statement = _option_statement(column, _capitalised(column), filters).order_by(column)
-    return _read(statement, engine)
+    return read_frame(statement, engine)
 
 
 def stage_options(engine: Engine, filters: Filters) -> pd.DataFrame:
@@ -420,7 +416,7 @@ def stage_options(engine: Engine, filters: Filters) -> pd.DataFrame:
     statement = _option_statement(column, _capitalised(column), filters).order_by(
         _stage_rank(column)
     )
-    return _read(statement, engine)
+    return read_frame(statement, engine)
 
 
 CHART_QUERIES: dict[str, ChartQuery] = {

@@ -17,7 +17,6 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Engine,
-    Selectable,
     Table,
     case,
     cast,
@@ -27,6 +26,7 @@ from sqlalchemy import (
 )
 
 from warehouse.queries.filters import ChartQuery, Filters, OptionQuery, where_clause
+from warehouse.queries.frames import read_frame
 from warehouse.schema import (
     dim_areas,
     dim_organisations,
@@ -77,11 +77,6 @@ def _where(source: Table, filters: Filters, *, money: bool = True) -> ColumnElem
     return clause
 
 
-def _read(statement: Selectable, engine: Engine) -> pd.DataFrame:
-    with engine.connect() as conn:
-        return pd.read_sql(statement, conn)
-
-
 def funder_names(engine: Engine) -> dict[str, str]:
     """Organisation names by org-id (the funders' names as last published)."""
     with engine.connect() as conn:
@@ -123,7 +118,7 @@ def funding_by_year(engine: Engine, filters: Filters) -> pd.DataFrame:
         .where(_where(source, filters))
         .group_by(source.c.financial_year, source.c.direction, source.c.funder_org_id)
     )
-    data = _read(statement, engine)
+    data = read_frame(statement, engine)
     columns = ["financial_year", "direction", "funder", "grants", "amount_pence"]
     if data.empty:
         return pd.DataFrame(columns=columns)
@@ -149,7 +144,7 @@ def funding_flow(engine: Engine, filters: Filters) -> pd.DataFrame:
         .where(_where(source, filters))
         .group_by(source.c.funder_org_id, source.c.route, source.c.recipient_type)
     )
-    data = _read(statement, engine)
+    data = read_frame(statement, engine)
     columns = ["funder", "route", "recipient_type", "grants", "amount_pence"]
     if data.empty:
         return pd.DataFrame(columns=columns)
@@ -180,7 +175,7 @@ def top_recipients(engine: Engine, filters: Filters, limit: int = TOP_RECIPIENTS
         .order_by(amount.desc(), source.c.recipient_org_id)
         .limit(limit)
     )
-    data = _read(statement, engine)
+    data = read_frame(statement, engine)
     if data.empty:
         return pd.DataFrame(columns=["recipient", "recipient_type", "grants", "amount_pence"])
     data["recipient"] = data["recipient"].fillna("(name not published)")
@@ -220,7 +215,7 @@ def pc_research_share(engine: Engine, filters: Filters) -> pd.DataFrame:
         .group_by(source.c.financial_year)
         .order_by(source.c.financial_year)
     )
-    data = _read(statement, engine)
+    data = read_frame(statement, engine)
     columns = [
         "financial_year",
         "pc_research_grants",
@@ -249,7 +244,7 @@ def pooled_contributions(engine: Engine, filters: Filters) -> pd.DataFrame:
         .where(_where(source, filters), source.c.route == "pooled")
         .group_by(source.c.financial_year, source.c.funder_org_id)
     )
-    data = _read(statement, engine)
+    data = read_frame(statement, engine)
     columns = ["financial_year", "partner", "grants", "amount_pence"]
     if data.empty:
         return pd.DataFrame(columns=columns)
@@ -280,7 +275,7 @@ def _option_rows(
         .group_by(value)
         .order_by(value)
     )
-    return _read(statement, engine)
+    return read_frame(statement, engine)
 
 
 def funder_options(engine: Engine, filters: Filters) -> pd.DataFrame:

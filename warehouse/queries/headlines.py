@@ -14,6 +14,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine, and_, case, func, literal, or_, select, union_all
 
+from warehouse.queries.frames import read_frame
 from warehouse.schema import (
     dim_organisations,
     dim_projects,
@@ -32,11 +33,6 @@ mart = mart_grants_by_year
 ON_TRACK_RAG = ("green", "amber_green")
 POUNDS = "GBP"  # headline money is in pounds; other currencies are not added to it
 ACHIEVED = "achieved"
-
-
-def _series(statement: object, engine: Engine) -> pd.DataFrame:
-    with engine.connect() as conn:
-        return pd.read_sql(statement, conn)  # type: ignore[call-overload,no-any-return]
 
 
 def financial_years(engine: Engine) -> list[str]:
@@ -69,7 +65,7 @@ def pc_funding_by_year(engine: Engine) -> pd.DataFrame:
         .group_by(mart.c.financial_year, mart.c.direction, home.c.home_role)
         .order_by(mart.c.financial_year)
     )
-    return _series(statement, engine)
+    return read_frame(statement, engine)
 
 
 def participatory_share_by_year(engine: Engine) -> pd.DataFrame:
@@ -92,7 +88,7 @@ def participatory_share_by_year(engine: Engine) -> pd.DataFrame:
         .group_by(mart.c.financial_year)
         .order_by(mart.c.financial_year)
     )
-    data = _series(statement, engine)
+    data = read_frame(statement, engine)
     data["value"] = (data["participatory"] / data["awarded"].where(data["awarded"] > 0)).fillna(0)
     return data
 
@@ -117,7 +113,7 @@ def active_projects_by_year(engine: Engine, years: list[str]) -> pd.DataFrame:
         )
     if not selects:
         return pd.DataFrame(columns=["financial_year", "value"])
-    return _series(union_all(*selects), engine).sort_values("financial_year")
+    return read_frame(union_all(*selects), engine).sort_values("financial_year")
 
 
 def policy_decisions_by_year(engine: Engine) -> pd.DataFrame:
@@ -129,7 +125,7 @@ def policy_decisions_by_year(engine: Engine) -> pd.DataFrame:
         .group_by(decisions.c.financial_year)
         .order_by(decisions.c.financial_year)
     )
-    return _series(statement, engine)
+    return read_frame(statement, engine)
 
 
 def recommendation_status(engine: Engine) -> dict[str, int]:
@@ -177,7 +173,7 @@ def achieved_by_year(engine: Engine, years: list[str]) -> pd.DataFrame:
         )
         for year in years[:-1]
     ]
-    past = _series(union_all(*selects), engine) if selects else pd.DataFrame()
+    past = read_frame(union_all(*selects), engine) if selects else pd.DataFrame()
     latest = pd.DataFrame(
         {"financial_year": years[-1:], "value": [recommendation_status(engine)["achieved"]]}
     )
@@ -203,7 +199,7 @@ def days_to_pay_by_year(engine: Engine) -> pd.DataFrame:
     statement = select(
         fct_payments.c.period, fct_payments.c.payments_count, fct_payments.c.median_days_to_pay
     ).where(fct_payments.c.median_days_to_pay.is_not(None), fct_payments.c.payments_count > 0)
-    rows = _series(statement, engine)
+    rows = read_frame(statement, engine)
     if rows.empty:
         return pd.DataFrame(columns=["financial_year", "payments", "value"])
     parts = rows["period"].str.extract(r"^(\d{4})-Q([1-4])$").dropna()

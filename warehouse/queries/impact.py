@@ -26,7 +26,6 @@ import pandas as pd
 from sqlalchemy import (
     ColumnElement,
     Engine,
-    Select,
     and_,
     case,
     exists,
@@ -37,6 +36,7 @@ from sqlalchemy import (
 
 from warehouse.queries.commissioning import days_between
 from warehouse.queries.filters import ChartQuery, Filters, OptionQuery, where_clause
+from warehouse.queries.frames import read_frame
 from warehouse.schema import (
     bridge_project_topics,
     dim_projects,
@@ -80,11 +80,6 @@ REACHES = ("local", "regional", "national")
 _d = fct_policy_decisions.c
 _c = fct_policy_citations.c
 _p = dim_projects.c
-
-
-def _read(statement: Select[Any], engine: Engine) -> pd.DataFrame:
-    with engine.connect() as conn:
-        return pd.read_sql(statement, conn)
 
 
 def _cites_published_project() -> ColumnElement[bool]:
@@ -154,7 +149,7 @@ def impact_flow(engine: Engine, filters: Filters) -> pd.DataFrame:
         .group_by(topic.c.topic, _p.project_id, _p.title, _d.decision_body)
         .order_by(_p.project_id, _d.decision_body)
     )
-    rows = _read(statement, engine)
+    rows = read_frame(statement, engine)
     columns = ["topic", "project", "decision_body", "citations"]
     if rows.empty:
         return pd.DataFrame(columns=columns)
@@ -192,7 +187,7 @@ def influence_over_time(engine: Engine, filters: Filters) -> pd.DataFrame:
         .group_by(_d.financial_year, _d.influence_type)
         .order_by(_d.financial_year, _d.influence_type)
     )
-    data = _read(statement, engine)
+    data = read_frame(statement, engine)
     data["decisions"] = data["decisions"].astype("int64")
     return data
 
@@ -209,7 +204,7 @@ def time_to_decision(engine: Engine, filters: Filters) -> pd.DataFrame:
         .where(_citations_clause(filters), _p.end_date.is_not(None))
         .group_by(band)
     )
-    data = _read(statement, engine)
+    data = read_frame(statement, engine)
     if data.empty:
         return pd.DataFrame(columns=["band", "citations"])
     counts = dict(zip(data["band"], data["citations"], strict=True))
@@ -235,7 +230,7 @@ def _column_options(column_name: str, order: Sequence[str] = ()) -> OptionQuery:
             .group_by(column)
             .order_by(column)
         )
-        data = _read(statement, engine)
+        data = read_frame(statement, engine)
         if order:
             data = data.sort_values(
                 "value",
@@ -290,7 +285,7 @@ def _citing(engine: Engine, decision_ids: Sequence[str]) -> pd.DataFrame:
         .where(_c.decision_id.in_(list(decision_ids)), _p.is_published.is_(True))
         .order_by(_c.decision_id, _c.project_id)
     )
-    return _read(statement, engine)
+    return read_frame(statement, engine)
 
 
 def decisions_page(
@@ -328,7 +323,7 @@ def decisions_page(
         .limit(page_size)
         .offset(offset)
     )
-    decisions = _read(statement, engine)
+    decisions = read_frame(statement, engine)
     citations = _citing(engine, list(decisions["decision_id"]))
     return DecisionsPage(decisions=decisions, citations=citations, total=total, offset=offset)
 
@@ -377,7 +372,7 @@ def case_study(engine: Engine, project_id: str) -> CaseStudy | None:
                 .order_by(dim_topics.c.label)
             ).scalars()
         ]
-    outputs = _read(
+    outputs = read_frame(
         select(
             fct_project_outputs.c.title,
             fct_project_outputs.c.url,
@@ -387,7 +382,7 @@ def case_study(engine: Engine, project_id: str) -> CaseStudy | None:
         .order_by(fct_project_outputs.c.output_no),
         engine,
     )
-    decisions = _read(
+    decisions = read_frame(
         select(
             _d.decision_id,
             _d.title,

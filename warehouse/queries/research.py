@@ -33,6 +33,7 @@ from sqlalchemy import (
 )
 
 from warehouse.queries.filters import ChartQuery, Filters, OptionQuery
+from warehouse.queries.frames import read_frame
 from warehouse.schema import (
     bridge_project_areas,
     bridge_project_commissions,
@@ -118,11 +119,6 @@ def published_clause(filters: Filters) -> ColumnElement[bool]:
     if filters.year:
         clause = clause & projects.c.financial_year.in_(filters.year)
     return clause
-
-
-def _read(statement: Select[Any], engine: Engine) -> pd.DataFrame:
-    with engine.connect() as conn:
-        return pd.read_sql(statement, conn)
 
 
 # --------------------------------------------------------------------------------------------
@@ -238,7 +234,7 @@ def _bridge_options(
             .where(published_clause(filters))
             .group_by(bridge_column)
         )
-        data = _read(statement, engine)
+        data = read_frame(statement, engine)
         return data.sort_values(["records", "label"], ascending=[False, True], ignore_index=True)
 
     return options
@@ -253,7 +249,7 @@ def _column_options(
             .where(published_clause(filters), column.is_not(None))
             .group_by(column)
         )
-        data = _read(statement, engine)
+        data = read_frame(statement, engine)
         data["label"] = data["value"].astype(str).str.capitalize()
         if order is not None:
             rank = {value: i for i, value in enumerate(order)}
@@ -277,7 +273,7 @@ def provider_options(engine: Engine, filters: Filters) -> pd.DataFrame:
         .where(published_clause(filters), provider_key.is_not(None))
         .group_by(provider_key)
     )
-    data = _read(statement, engine)
+    data = read_frame(statement, engine)
     return data.sort_values(["records", "label"], ascending=[False, True], ignore_index=True)
 
 
@@ -290,7 +286,7 @@ def method_options(engine: Engine, filters: Filters) -> pd.DataFrame:
         .group_by(projects.c.methods)
     )
     counts: dict[str, int] = {}
-    for methods, records in _read(statement, engine).itertuples(index=False):
+    for methods, records in read_frame(statement, engine).itertuples(index=False):
         for method in dict.fromkeys(m.strip().lower() for m in str(methods).split(";")):
             if method:
                 counts[method] = counts.get(method, 0) + int(records)
@@ -336,7 +332,7 @@ def projects_by_year(engine: Engine, filters: Filters) -> pd.DataFrame:
         .where(published_clause(filters), projects.c.financial_year.is_not(None))
         .group_by(projects.c.financial_year, level)
     )
-    data = _read(statement, engine)
+    data = read_frame(statement, engine)
     if data.empty:
         return pd.DataFrame(columns=["financial_year", "participation_level", "projects"])
     rank = {value: i for i, value in enumerate((*PARTICIPATION_LADDER, NOT_RECORDED))}
