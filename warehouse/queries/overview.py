@@ -61,6 +61,17 @@ def last_load_time(engine: Engine) -> datetime | None:
     return value if isinstance(value, datetime) else None
 
 
+def load_generation(engine: Engine) -> str:
+    """A token that changes whenever a load run starts or finishes: caches and search indexes
+    built from the warehouse are stale once it differs from the one they were built under."""
+    runs = meta_load_runs.c
+    with engine.connect() as conn:
+        latest, count, finished = conn.execute(
+            select(func.max(runs.load_run_id), func.count(), func.max(runs.finished_at))
+        ).one()
+    return f"{latest or 0}.{count}.{finished.isoformat() if finished else '-'}"
+
+
 def source_publishers(engine: Engine) -> tuple[int, list[str]]:
     """How many files have been loaded, and their publishers, most files first."""
     files = meta_source_files
