@@ -11,8 +11,11 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-AS_OF = date(2025, 5, 6)  # the demo's "today": overdue milestones are judged against it
-_TRACKING_STARTS = date(2024, 5, 1)
+AS_OF = date(2025, 5, 6)  # the demo's "today" for the research, funding and need files
+# The tracker is kept up to date by its leads, so its history runs to the autumn of 2026, and
+# open milestones fall due over the two years after; otherwise every one would show as overdue.
+TRACKER_AS_OF = date(2026, 10, 30)
+_TRACKING_STARTS = date(2025, 5, 1)
 _URL = "https://hdrc.marrowfield.example/tracker"
 
 
@@ -89,20 +92,30 @@ def recommendations_register(recommendations: pd.DataFrame) -> pd.DataFrame:
 
 
 def milestones_register(rng: np.random.Generator) -> pd.DataFrame:
-    """Milestones spread over two years: the achieved ones met, others met, open or overdue."""
+    """Milestones: those the progress covers were met before the tracker's "today"; the rest
+    fall due after it, except that a recommendation rated red, amber/red or amber is behind
+    on its next one (it is overdue)."""
     rows = []
     for rec, standing in STANDINGS.items():
         count = standing.milestones
-        first_due = _TRACKING_STARTS + timedelta(days=int(rng.integers(30, 120)))
-        step = int(rng.integers(110, 200))
-        met_share = standing.progress / 100
-        for number in range(count):
-            due = first_due + timedelta(days=step * number)
+        met_count = count if standing.status == "achieved" else int(standing.progress / 100 * count)
+        behind = standing.rag in {"red", "amber_red", "amber"} and met_count < count
+        met_step = (TRACKER_AS_OF - _TRACKING_STARTS).days // (met_count + 1)
+        due_dates = [
+            _TRACKING_STARTS + timedelta(days=met_step * (n + 1) - int(rng.integers(0, 30)))
+            for n in range(met_count)
+        ]
+        next_due = TRACKER_AS_OF + timedelta(days=int(rng.integers(20, 90)))
+        if behind:
+            next_due = TRACKER_AS_OF - timedelta(days=int(rng.integers(20, 60)))
+        for _ in range(count - met_count):
+            due_dates.append(next_due)
+            next_due += timedelta(days=int(rng.integers(110, 200)))
+        for number, due in enumerate(due_dates):
             done = ""
-            on_track = (number + 1) / count <= met_share + 0.05
-            if due <= AS_OF and (standing.status == "achieved" or on_track):
+            if number < met_count:
                 met = due + timedelta(days=int(rng.integers(-20, 25)))
-                done = min(met, AS_OF).isoformat()
+                done = min(met, TRACKER_AS_OF).isoformat()
             rows.append(
                 {
                     "milestone_id": f"{rec}-M{number + 1}",
@@ -121,7 +134,7 @@ def updates_register(recommendations: pd.DataFrame, rng: np.random.Generator) ->
         zip(recommendations["recommendation_id"], recommendations["workstream_name"], strict=True)
     )
     rows = []
-    span = (AS_OF - _TRACKING_STARTS).days
+    span = (TRACKER_AS_OF - _TRACKING_STARTS).days
     for rec, standing in STANDINGS.items():
         days = np.sort(rng.choice(span, size=standing.updates, replace=False))
         progress = np.round(np.linspace(0, standing.progress, standing.updates + 1)[1:] / 5) * 5
