@@ -36,6 +36,7 @@ def _register(chart: Chart) -> None:
     @callback(
         Output(part("graph"), "figure"),
         Output(part("graph"), "className"),
+        Output(part("graph"), "style"),
         Output(part("message"), "children"),
         Output(part("message"), "is_open"),
         Output(part("n"), "children"),
@@ -50,8 +51,12 @@ def _register(chart: Chart) -> None:
         updated = loaded.strftime("%d %b %Y") if loaded else "never"
         n = f"{records_counted(chart, data):,}"
         if data.empty:
-            return {}, "d-none", NO_DATA, True, n, updated, None
+            return {}, "d-none", {}, NO_DATA, True, n, updated, None
         figure = chart.build(data, theme or "light")
+        # The graph is responsive, which makes Dash drop the figure's height and fill the
+        # container instead; without a height of its own the container collapses to nothing
+        # when the window narrows.
+        style = {"height": f"{figure.layout.height}px"} if figure.layout.height else {}
         table = dbc.Table.from_dataframe(
             readable_table(data),
             striped=True,
@@ -60,7 +65,7 @@ def _register(chart: Chart) -> None:
             size="sm",
             class_name="mb-0",
         )
-        return figure, "chart-graph", None, False, n, updated, table
+        return figure, "chart-graph", style, None, False, n, updated, table
 
     @callback(
         Output(part("table-collapse"), "is_open"),
