@@ -12,6 +12,7 @@ from callbacks import (
     research,
     researchers,
     shell,
+    similar,
 )
 
 chart_cards.register_all()
@@ -28,4 +29,5 @@ __all__ = [
     "research",
     "researchers",
     "shell",
+    "similar",
 ]

@@ -5,6 +5,7 @@ from dash import html
 from components import ids
 from components.chart_card import chart_card
 from components.filter_bar import FilterSpec, filter_bar
+from components.similar_search import similar_panel
 
 dash.register_page(
     __name__,
@@ -38,6 +39,7 @@ def layout(**query: str) -> html.Div:
                 "it. Search before you start a project: has this been done already?",
                 className="lead",
             ),
+            similar_panel(),
             html.Div(filter_bar("research", FILTERS, query), className="research-filters"),
             dbc.Row(
                 [
