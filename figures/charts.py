@@ -7,7 +7,7 @@ a test keeps the two registries in step.
 
 from __future__ import annotations
 
-from figures import commissioning, funding, impact, recommendations, research, researchers
+from figures import commissioning, funding, gaps, impact, recommendations, research, researchers
 from figures.registry import Chart
 
 CHARTS: list[Chart] = [
@@ -17,6 +17,7 @@ CHARTS: list[Chart] = [
     *researchers.CHARTS,
     *impact.CHARTS,
     *recommendations.CHARTS,
+    *gaps.CHARTS,
 ]
 
 REGISTRY: dict[str, Chart] = {chart.chart_id: chart for chart in CHARTS}

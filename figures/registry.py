@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 FigureBuilder = Callable[[pd.DataFrame, str], go.Figure]
+Summariser = Callable[[pd.DataFrame], str]
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,8 @@ class Chart:
     page: str
     build: FigureBuilder
     count_column: str | None = None  # column summed for n; None means n = number of rows
+    # The chart's own plain-English sentence; None uses figures.summaries' generic rule.
+    summary: Summariser | None = None
 
 
 def records_counted(chart: Chart, data: pd.DataFrame) -> int:

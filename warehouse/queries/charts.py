@@ -12,7 +12,15 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from warehouse.queries import commissioning, funding, impact, recommendations, research, researchers
+from warehouse.queries import (
+    commissioning,
+    funding,
+    gaps,
+    impact,
+    recommendations,
+    research,
+    researchers,
+)
 from warehouse.queries.filters import ChartQuery, Filters, OptionQuery
 
 CHART_QUERIES: dict[str, ChartQuery] = {
@@ -22,6 +30,7 @@ CHART_QUERIES: dict[str, ChartQuery] = {
     **researchers.CHART_QUERIES,
     **impact.CHART_QUERIES,
     **recommendations.CHART_QUERIES,
+    **gaps.CHART_QUERIES,
 }
 
 # Page -> filter name -> the query giving that filter's options on that page.
@@ -32,6 +41,7 @@ OPTION_QUERIES: dict[str, dict[str, OptionQuery]] = {
     "researchers": researchers.OPTION_QUERIES,
     "impact": impact.OPTION_QUERIES,
     "recommendations": recommendations.OPTION_QUERIES,
+    "gaps": gaps.OPTION_QUERIES,
     "overview": {"fy_to": funding.financial_year_options},
 }
 

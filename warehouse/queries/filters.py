@@ -41,6 +41,9 @@ class Filters:
     # Impact
     influence: tuple[str, ...] = ()
     reach: tuple[str, ...] = ()
+    # Gap map: the matrix's columns ("ward" or "population") and the need indicator's key
+    axis: str | None = None
+    need: str | None = None
 
     @classmethod
     def from_values(cls, values: Mapping[str, Any]) -> Filters:
