@@ -12,6 +12,9 @@ import callbacks  # noqa: F401  (registers every callback once)
 from components.shell import page_frame
 from data_pipeline.config import load_config
 from warehouse.db import shared_engine
+from web.chart_api import chart_api
+from web.embeds import embeds
+from web.records_api import records_api
 
 config = load_config()
 
@@ -34,6 +37,9 @@ app.index_string = (
     .replace("</footer>", "</div>", 1)
 )
 server = app.server
+server.register_blueprint(records_api)
+server.register_blueprint(chart_api)
+server.register_blueprint(embeds)
 
 
 @server.get("/healthz")

@@ -13,6 +13,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc
 
+from callbacks import embed_dialog
 from components import ids
 from figures.charts import REGISTRY
 from figures.registry import Chart, records_counted
@@ -109,3 +110,4 @@ def register_all() -> None:
     """Callbacks for every chart in the registry; called once at import."""
     for chart in REGISTRY.values():
         _register(chart)
+        embed_dialog.register(chart)

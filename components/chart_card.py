@@ -6,6 +6,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from components.embed_dialog import embed_button, embed_dialog
 from components.ids import chart_part
 from figures.charts import REGISTRY
 
@@ -110,7 +111,9 @@ def chart_card(chart_id: str) -> dbc.Card:
                             ],
                             className="btn btn-sm btn-outline-secondary",
                         ),
+                        embed_button(chart_id, title),
                         dcc.Download(id=part("csv-download")),
+                        embed_dialog(chart_id, title),
                     ],
                     className="d-flex flex-wrap gap-2",
                 )

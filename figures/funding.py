@@ -13,6 +13,7 @@ from plotly.subplots import make_subplots
 
 from figures.registry import Chart
 from figures.style import PALETTE, apply_style, pounds
+from figures.summaries import funding_by_year_summary
 
 SOURCE = "360Giving grants"
 # Awarded and received by the home organisations (Council, NHS, research collaboration);
@@ -334,6 +335,7 @@ CHARTS = [
         page="/funding",
         build=funding_by_year_figure,
         count_column="grants",
+        summary=funding_by_year_summary,
     ),
     Chart(
         chart_id="funding-flow",

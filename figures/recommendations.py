@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 
 from figures.registry import Chart
 from figures.style import apply_style
+from figures.summaries import status_count_summary
 
 STATUS_LABELS = {
     "not_started": "Not started",
@@ -85,5 +86,6 @@ CHARTS = [
         page="/recommendations",
         build=status_by_workstream_figure,
         count_column="recommendations",
+        summary=status_count_summary,
     ),
 ]

@@ -210,27 +210,28 @@ class RecommendationDetail:
     funding_pence: int
 
 
+def recommendations_with_workstreams() -> Select[Any]:
+    """Each recommendation as published, with its workstream's number and name."""
+    return select(
+        _r.recommendation_id,
+        _r.workstream_id,
+        _w.number.label("workstream_number"),
+        _w.name.label("workstream_name"),
+        _r.text,
+        _r.owner,
+        _r.status,
+        _r.rag,
+        _r.progress_pct,
+    ).select_from(dim_recommendations.join(dim_workstreams, _w.workstream_id == _r.workstream_id))
+
+
 def recommendation_detail(
     engine: Engine, recommendation_id: str, today: date
 ) -> RecommendationDetail | None:
     """A recommendation with its published updates (oldest first), milestones, published
     projects and their grants; None when there is no such recommendation."""
     head = _read(
-        select(
-            _r.recommendation_id,
-            _r.workstream_id,
-            _w.number.label("workstream_number"),
-            _w.name.label("workstream_name"),
-            _r.text,
-            _r.owner,
-            _r.status,
-            _r.rag,
-            _r.progress_pct,
-        )
-        .select_from(
-            dim_recommendations.join(dim_workstreams, _w.workstream_id == _r.workstream_id)
-        )
-        .where(_r.recommendation_id == recommendation_id),
+        recommendations_with_workstreams().where(_r.recommendation_id == recommendation_id),
         engine,
     )
     if head.empty:

@@ -1,0 +1,202 @@
+"""``/embed/<chart_id>?<filters>``: one chart alone, for other sites' iframes.
+
+Light on purpose: plain HTML with the figure's JSON and three static files (plotly.min.js from
+the plotly package, a 1 kB script that draws the figure, a stylesheet), all served from here
+with a year's cache lifetime under versioned URLs, so ten embeds on one page fetch them once.
+The Dash app is not loaded. No inline script, so the Content-Security-Policy needs no exception.
+
+Around the chart: its title, units, n, source and "last updated"; a plain-English summary;
+the numbers as a table and as CSV; a link back to the full page with the same filters; and
+Open Graph and Twitter card tags so that a shared link shows the chart.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from functools import cache
+from pathlib import Path
+
+import plotly
+from flask import Blueprint, Response, request
+from jinja2 import Environment
+from markupsafe import Markup
+
+from data_pipeline.config import load_config
+from figures.charts import REGISTRY
+from figures.registry import records_counted
+from figures.summaries import summarise
+from figures.table_view import readable_table
+from warehouse.db import shared_engine
+from warehouse.queries.charts import CHART_QUERIES
+from warehouse.queries.overview import last_load_time
+from web.chart_api import (
+    FILTER_NAMES,
+    BadParameter,
+    chart_links,
+    parse_filters,
+    theme_of,
+    with_query,
+)
+
+embeds = Blueprint("embeds", __name__)
+
+STATIC = Path(__file__).parent / "static"
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+YEAR = 365 * 24 * 3600
+STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+
+TEMPLATE = Environment(autoescape=True).from_string(
+    """<!doctype html>
+<html lang="en-GB" data-theme="{{ theme }}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ chart.title }} · {{ site }}</title>
+<meta name="description" content="{{ summary }}">
+<link rel="canonical" href="{{ page_url }}">
+<meta property="og:type" content="website">
+<meta property="og:site_name" content="{{ site }}">
+<meta property="og:title" content="{{ chart.title }}">
+<meta property="og:description" content="{{ summary }}">
+<meta property="og:image" content="{{ image_url }}">
+<meta property="og:image:alt" content="{{ chart.title }}: {{ summary }}">
+<meta property="og:url" content="{{ embed_url }}">
+<meta name="twitter:card" content="summary_large_image">
+<meta name="twitter:title" content="{{ chart.title }}">
+<meta name="twitter:description" content="{{ summary }}">
+<meta name="twitter:image" content="{{ image_url }}">
+<link rel="stylesheet" href="{{ css }}">
+</head>
+<body>
+<main>
+<h1 id="embed-title">{{ chart.title }}</h1>
+<p class="meta">{{ chart.units }} · n = {{ n }} · Source: {{ chart.source }}
+ · Last updated {{ updated }}</p>
+<figure aria-labelledby="embed-title">
+{% if figure %}
+<div id="embed-chart"></div>
+<script type="application/json" id="embed-figure">{{ figure }}</script>
+{% endif %}
+<figcaption class="summary">{{ summary }}</figcaption>
+</figure>
+{% if rows %}
+<details>
+<summary>Show the numbers as a table</summary>
+<div class="table-wrap">
+<table>
+<caption class="meta">{{ chart.title }} ({{ chart.units }})</caption>
+<thead><tr>{% for h in headings %}<th scope="col">{{ h }}</th>{% endfor %}</tr></thead>
+<tbody>
+{% for row in rows %}<tr>{% for cell in row %}<td>{{ cell }}</td>{% endfor %}</tr>
+{% endfor %}</tbody>
+</table>
+</div>
+</details>
+{% endif %}
+</main>
+<footer>
+<a href="{{ page_url }}" target="_blank" rel="noopener">Open the full view on {{ site }}</a>
+<a href="{{ csv_url }}">Download the numbers (CSV)</a>
+</footer>
+{% if figure %}
+<script src="{{ plotly_js }}"></script>
+<script src="{{ js }}"></script>
+{% endif %}
+</body>
+</html>
+"""
+)
+
+
+@cache
+def _static_file(name: str) -> tuple[bytes, str]:
+    """A static file's bytes and a short hash of them, for a URL that changes with it."""
+    content = PLOTLY_JS.read_bytes() if name == "plotly.min.js" else (STATIC / name).read_bytes()
+    return content, hashlib.sha256(content).hexdigest()[:12]
+
+
+@cache
+def _gzipped(name: str) -> bytes:
+    return gzip.compress(_static_file(name)[0], compresslevel=9)
+
+
+def static_url(name: str) -> str:
+    """The versioned URL of one of the embed's static files."""
+    return f"/embed/static/{_static_file(name)[1]}/{name}"
+
+
+@embeds.get("/embed/static/<version>/<name>")
+def static(version: str, name: str) -> Response:
+    """plotly.min.js, embed.js and embed.css, cached by browsers for a year (the URL carries
+    the content's hash), gzipped for clients that accept it (plotly.min.js: 4.8 MB to 1.4 MB)."""
+    if name != "plotly.min.js" and not (STATIC / name).is_file():
+        return Response("Not found", status=404, mimetype="text/plain")
+    content, digest = _static_file(name)
+    if version != digest:
+        return Response("Not found", status=404, mimetype="text/plain")
+    headers = {"Cache-Control": f"public, max-age={YEAR}, immutable", "Vary": "Accept-Encoding"}
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        content = _gzipped(name)
+        headers["Content-Encoding"] = "gzip"
+    return Response(
+        content, content_type=STATIC_TYPES.get(Path(name).suffix, "text/plain"), headers=headers
+    )
+
+
+def dark(theme: str) -> str:
+    """The theme as a query value: empty for the default (light)."""
+    return theme if theme != "light" else ""
+
+
+def _figure_json(text: str) -> Markup:
+    # In a <script> element only "</script" could end the JSON early; escaping <, > and &
+    # as JSON unicode escapes keeps the text valid JSON and inert HTML.
+    safe = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(safe)  # escaped above; HTML escaping would break the JSON
+
+
+@embeds.get("/embed/<chart_id>")
+def embed(chart_id: str) -> Response:
+    """One chart, its facts, its summary and its numbers, for an iframe."""
+    chart = REGISTRY.get(chart_id)
+    if chart is None:
+        return Response(
+            f"No chart {chart_id!r}. /api/v1/charts lists them.", 404, mimetype="text/plain"
+        )
+    # Shared links pick up parameters on the way (utm_source, fbclid): an embed ignores what
+    # it does not know, where the API refuses it.
+    args = {k: v for k, v in request.args.items() if k in FILTER_NAMES or k == "theme"}
+    try:
+        filters = parse_filters(args, extra=("theme",))
+        theme = theme_of(args)
+    except BadParameter as problem:
+        return Response(str(problem), 400, mimetype="text/plain")
+    engine = shared_engine()
+    data = CHART_QUERIES[chart_id](engine, filters)
+    loaded = last_load_time(engine)
+    table = readable_table(data)
+    links = chart_links(chart, filters)
+    root = request.host_url.rstrip("/")
+    figure = None
+    if not data.empty:
+        figure = _figure_json(chart.build(data, theme).to_json())
+    html = TEMPLATE.render(
+        chart=chart,
+        theme=theme,
+        site=load_config().site_name,
+        summary=summarise(chart, data),
+        n=f"{records_counted(chart, data):,}",
+        updated=loaded.strftime("%d %b %Y") if loaded else "never",
+        figure=figure,
+        headings=list(table.columns),
+        rows=table.astype(object).where(table.notna(), "").to_numpy().tolist(),
+        page_url=root + links["page"] + f"#card-{chart_id}",
+        csv_url=links["csv"],
+        image_url=root + with_query(links["png"].split("?")[0], filters, theme=dark(theme)),
+        embed_url=root + with_query(f"/embed/{chart_id}", filters, theme=dark(theme)),
+        css=static_url("embed.css"),
+        js=static_url("embed.js"),
+        plotly_js=static_url("plotly.min.js"),
+    )
+    return Response(html, content_type="text/html; charset=utf-8")
