@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8050
 export HOST PORT
 
-.PHONY: run test install db chromium lint typecheck contracts pytest bench clean initial-migration
+.PHONY: run test install db chromium redis wrk lint typecheck contracts pytest bench clean initial-migration
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -28,6 +28,15 @@ chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
+# A throw-away Redis for the cache tests, and wrk for the serving benchmark, also from Debian.
+redis:
+	@command -v redis-server >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server; }
+
+wrk:
+	@command -v wrk >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk; }
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -38,12 +47,12 @@ typecheck: install
 contracts: install
 	$(VENV)/bin/lint-imports
 
-pytest: install chromium
+pytest: install chromium redis
 	tests/with_postgres.sh $(PY) -m pytest
 
 test: lint typecheck contracts pytest
 
-bench: install
+bench: install wrk
 	$(PY) -m benchmarks.run
 
 clean:

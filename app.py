@@ -12,8 +12,10 @@ import callbacks  # noqa: F401  (registers every callback once)
 from components.shell import page_frame
 from data_pipeline.config import load_config
 from warehouse.db import shared_engine
+from web.caching import install_caching
 from web.chart_api import chart_api
 from web.embeds import embeds
+from web.headers import install_headers
 from web.records_api import records_api
 
 config = load_config()
@@ -40,6 +42,8 @@ server = app.server
 server.register_blueprint(records_api)
 server.register_blueprint(chart_api)
 server.register_blueprint(embeds)
+install_headers(server, app.csp_hashes, config)
+install_caching(server, shared_engine)
 
 
 @server.get("/healthz")

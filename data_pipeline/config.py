@@ -34,6 +34,8 @@ class Config:
     research_cpv_prefixes: tuple[str, ...] = ("731", "732", "79419", "79310")
     default_licence: str = "Open Government Licence v3.0"
     route_keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Origins allowed to frame /embed/* (CSP frame-ancestors); "*" lets any site embed charts.
+    embed_frame_ancestors: tuple[str, ...] = ("*",)
 
     @property
     def home_ids(self) -> dict[str, HomeOrganisation]:
@@ -66,4 +68,5 @@ def load_config(path: Path | None = None) -> Config:
         ),
         default_licence=site.get("licence", Config.default_licence),
         route_keywords={k: tuple(v) for k, v in data.get("route_keywords", {}).items()},
+        embed_frame_ancestors=tuple(data.get("embeds", {}).get("frame_ancestors", ["*"])),
     )

@@ -1,0 +1,138 @@
+"""How many requests a second do the public embeds and the chart API answer under
+``gunicorn -w 2``? Driven by ``wrk`` on loopback, over a demo warehouse of ``--scale`` grants.
+Also the size of one embed page and of what it loads.
+
+    python -m benchmarks.public_serving [--scale 5000] [--seconds 10] [--workdir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+
+from benchmarks.funding_callbacks import DEFAULT_SCALE, build_warehouse
+
+CHART = "funding-by-year"
+TARGETS = {
+    "cached embed": f"/embed/{CHART}",
+    "chart JSON": f"/api/v1/charts/{CHART}.json",
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_until_up(base: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"gunicorn did not answer on {base}")
+
+
+def _requests_per_second(url: str, seconds: int) -> tuple[float, str]:
+    """wrk's requests/sec and average latency for ``url``."""
+    out = subprocess.run(
+        ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", url],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    latency = re.search(r"Latency\s+(\S+)", out)
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    if non_2xx:
+        raise RuntimeError(f"{url}: {non_2xx.group(1)} answers were errors")
+    return float(rate.group(1)) if rate else 0.0, latency.group(1) if latency else "?"
+
+
+class _Loads(HTMLParser):
+    """The scripts, style sheets and images a page asks for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "script" and found.get("src"):
+            self.urls.append(str(found["src"]))
+        elif tag == "link" and found.get("rel") == "stylesheet" and found.get("href"):
+            self.urls.append(str(found["href"]))
+        elif tag == "img" and found.get("src"):
+            self.urls.append(str(found["src"]))
+
+
+def _page_weight(base: str, path: str) -> list[tuple[str, int]]:
+    with urllib.request.urlopen(base + path) as answer:
+        html = answer.read()
+    loads = _Loads()
+    loads.feed(html.decode("utf-8"))
+    sizes = [(path, len(html))]
+    for url in loads.urls:
+        if url.startswith("/"):
+            with urllib.request.urlopen(base + url) as answer:
+                sizes.append((url, len(answer.read())))
+        else:
+            sizes.append((url, 0))
+    return sizes
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", type=int, default=DEFAULT_SCALE)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--workdir", type=Path, default=None)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        print("wrk is not installed (make bench installs it); skipped")
+        return 0
+    folder = args.workdir or Path(tempfile.mkdtemp(prefix="bench-serving-"))
+    url, _ = build_warehouse(folder, args.scale)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "gunicorn", "app:server", "--workers", "2"),
+            *("--bind", f"127.0.0.1:{port}", "--no-control-socket", "--log-level", "warning"),
+        ],
+        env={**os.environ, "DATABASE_URL": url},
+    )
+    try:
+        _wait_until_up(base)
+        print(f"{args.scale:,} grants, gunicorn -w 2, wrk -t2 -c16 -d{args.seconds}s on loopback")
+        print("| what | path | requests/s | mean latency |")
+        print("|---|---|---:|---:|")
+        for label, path in TARGETS.items():
+            urllib.request.urlopen(base + path).read()  # warm the cache
+            rate, latency = _requests_per_second(base + path, args.seconds)
+            print(f"| {label} | {path} | {rate:,.0f} | {latency} |", flush=True)
+        sizes = _page_weight(base, TARGETS["cached embed"])
+        total = sum(size for _, size in sizes)
+        print(f"\nEmbed page weight: {total / 1024:,.1f} kB in {len(sizes)} files")
+        for name, size in sizes:
+            print(f"- {name}: {size / 1024:,.1f} kB")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
