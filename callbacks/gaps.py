@@ -42,17 +42,41 @@ def show_gaps(filter_values: dict[str, Any] | None) -> tuple[Any, Any]:
 
 
 @callback(
-    Output(gap_panels.CELL_PROJECTS, "children"),
-    Input(gap_panels.MATRIX_GRAPH, "clickData"),
+    Output(gap_panels.CELL_TOPIC, "options"),
+    Output(gap_panels.CELL_TOPIC, "value"),
+    Output(gap_panels.CELL_COLUMN, "options"),
+    Output(gap_panels.CELL_COLUMN, "value"),
     Input(ids.FILTER_STATE, "data"),
 )
-def show_cell(click: dict[str, Any] | None, filter_values: dict[str, Any] | None) -> Any:
+def offer_cells(filter_values: dict[str, Any] | None) -> tuple[Any, ...]:
+    topics, columns = gaps.cell_choices(shared_engine(), Filters.from_values(filter_values or {}))
+    return topics, None, columns, None
+
+
+@callback(
+    Output(gap_panels.CELL_PROJECTS, "children"),
+    Input(gap_panels.MATRIX_GRAPH, "clickData"),
+    Input(gap_panels.CELL_TOPIC, "value"),
+    Input(gap_panels.CELL_COLUMN, "value"),
+    Input(ids.FILTER_STATE, "data"),
+)
+def show_cell(
+    click: dict[str, Any] | None,
+    chosen_topic: str | None,
+    chosen_column: str | None,
+    filter_values: dict[str, Any] | None,
+) -> Any:
     # A new filter or axis redraws the matrix, so the cell chosen before may be gone.
-    if ctx.triggered_id == ids.FILTER_STATE or not click or not click.get("points"):
+    if ctx.triggered_id == ids.FILTER_STATE:
         return gap_panels.CELL_PROMPT
-    # Dash passes a heatmap point's x and y (the labels), not its customdata.
-    point = click["points"][0]
-    topic, column = str(point.get("y", "")), str(point.get("x", ""))
+    if ctx.triggered_id == gap_panels.MATRIX_GRAPH:
+        if not click or not click.get("points"):
+            return gap_panels.CELL_PROMPT
+        # Dash passes a heatmap point's x and y (the labels), not its customdata.
+        point = click["points"][0]
+        topic, column = str(point.get("y", "")), str(point.get("x", ""))
+    else:
+        topic, column = chosen_topic or "", chosen_column or ""
     filters = Filters.from_values(filter_values or {})
     engine = shared_engine()
     code = gaps.column_code(engine, filters, column)

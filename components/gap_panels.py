@@ -23,6 +23,8 @@ AXIS_CHOICES = [
 NEED_NOTE = "gaps-need-note"
 GAP_LIST = "gaps-ranked-list"
 CELL_PROJECTS = "gaps-cell-projects"
+CELL_TOPIC = "gaps-cell-topic"
+CELL_COLUMN = "gaps-cell-column"
 EQUITY_SUMMARY = "gaps-equity-summary"
 MATRIX_GRAPH = ids.chart_part("gaps-matrix", "graph")
 
@@ -36,9 +38,42 @@ POPULATION_RULE = (
     "the gap score is 100 ÷ (1 + projects in the cell): gaps are ranked by coverage alone."
 )
 CELL_PROMPT = (
-    "Click a cell of the matrix to list its projects. Each links to its page in the research "
-    "library."
+    "Click a cell of the matrix, or choose a topic and a column above, to list its projects. "
+    "Each links to its page in the research library."
 )
+
+
+def cell_chooser() -> dbc.Row:
+    """A topic and a column to pick a cell with the keyboard, as clicking the matrix does."""
+    return dbc.Row(
+        [
+            dbc.Col(
+                [
+                    dbc.Label(
+                        "The cell's topic",
+                        html_for=CELL_TOPIC,
+                        id=f"{CELL_TOPIC}-label",
+                        className="small mb-1",
+                    ),
+                    dcc.Dropdown(id=CELL_TOPIC, placeholder="Choose a topic"),
+                ],
+                sm=6,
+            ),
+            dbc.Col(
+                [
+                    dbc.Label(
+                        "The cell's ward or group",
+                        html_for=CELL_COLUMN,
+                        id=f"{CELL_COLUMN}-label",
+                        className="small mb-1",
+                    ),
+                    dcc.Dropdown(id=CELL_COLUMN, placeholder="Choose a column"),
+                ],
+                sm=6,
+            ),
+        ],
+        className="g-2 mb-3",
+    )
 
 
 def axis_switch(value: str | None) -> html.Fieldset:

@@ -62,11 +62,14 @@ def layout(**query: str) -> html.Div:
                                     html.H2("Projects in the chosen cell", className="h5 mb-0")
                                 ),
                                 dbc.CardBody(
-                                    html.Div(
-                                        gap_panels.CELL_PROMPT,
-                                        id=gap_panels.CELL_PROJECTS,
-                                        **{"aria-live": "polite"},
-                                    )
+                                    [
+                                        gap_panels.cell_chooser(),
+                                        html.Div(
+                                            gap_panels.CELL_PROMPT,
+                                            id=gap_panels.CELL_PROJECTS,
+                                            **{"aria-live": "polite"},
+                                        ),
+                                    ]
                                 ),
                             ],
                             className="h-100",

@@ -279,3 +279,25 @@ def test_no_serious_accessibility_violations(live_server: str, page: Page) -> No
     expect(page.locator(f"#{gap_panels.NEED_NOTE}")).to_contain_text("No area indicator")
     assert serious_accessibility_violations(page) == []
     screenshot(page, "gaps-population")
+
+
+def test_a_cell_can_be_chosen_with_the_keyboard_alone(
+    live_server: str, page: Page, console_errors: ConsoleErrors
+) -> None:
+    cells = _ward_cells()
+    (topic, ward), projects = max(cells.items(), key=lambda item: (len(item[1]), item[0]))
+    page.goto(live_server + "/gaps")
+    _wait_for_charts(page)
+    for label, value in (("The cell's topic", topic), ("The cell's ward or group", ward)):
+        page.get_by_label(label, exact=True).focus()
+        page.keyboard.press("Enter")
+        page.keyboard.type(value)
+        page.get_by_role("option", name=value, exact=True).press("Enter")
+    panel = page.locator(f"#{gap_panels.CELL_PROJECTS}")
+    expect(panel.locator("h3")).to_have_text(f"{topic} · {ward}")
+    links = panel.locator("a")
+    expect(links).to_have_count(len(projects))
+    assert {str(link.get_attribute("href")) for link in links.all()} == {
+        f"/research/{project}" for project in projects
+    }
+    assert console_errors == []

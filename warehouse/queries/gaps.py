@@ -554,6 +554,16 @@ def ranked_gaps(matrix: pd.DataFrame, *, limit: int = GAP_LIST_LENGTH) -> pd.Dat
     return ranked.drop(columns="_need").head(limit).reset_index(drop=True)
 
 
+def cell_choices(engine: Engine, filters: Filters) -> tuple[list[str], list[str]]:
+    """The matrix's row labels (topics) and column labels (ward names or population groups),
+    for choosing a cell without a pointer."""
+    if axis_of(filters) == "population":
+        columns = _population_columns(engine, filters)
+    else:
+        columns = _ward_columns(engine)
+    return _topic_rows(engine, filters), sorted(str(label) for label in columns["label"])
+
+
 def column_code(engine: Engine, filters: Filters, label: str) -> str | None:
     """The code of the matrix column labelled ``label``: a ward's code from its name, or the
     population group itself; None when no column has that label."""
