@@ -16,6 +16,7 @@ from web.caching import install_caching
 from web.chart_api import chart_api
 from web.embeds import embeds
 from web.headers import install_headers
+from web.not_found import install_not_found
 from web.records_api import records_api
 
 config = load_config()
@@ -44,6 +45,7 @@ server.register_blueprint(chart_api)
 server.register_blueprint(embeds)
 install_headers(server, app.csp_hashes, config)
 install_caching(server, shared_engine)
+install_not_found(server, dash.page_registry.values)
 
 
 @server.get("/healthz")
