@@ -13,13 +13,15 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-BLANKS = {"", "na", "n/a", "#n/a", "null", "none", "-", "nan"}
+from data_pipeline.distinct_values import per_distinct
+from data_pipeline.text_cells import placeholder_cells
+
+BLANKS = frozenset({"", "na", "n/a", "#n/a", "null", "none", "-", "nan"})
 
 
 def blank_mask(values: pd.Series) -> pd.Series:
     """True where a raw value is missing or one of the usual placeholders for missing."""
-    text = values.astype("string").str.strip().str.lower()
-    return text.isna() | text.isin(BLANKS)
+    return placeholder_cells(values, BLANKS)
 
 
 def clean_text(values: pd.Series) -> pd.Series:
@@ -42,6 +44,10 @@ def parse_money_pence(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
     Parentheses mean a negative amount. Returns (pence, invalid_mask).
     """
+    return per_distinct(values, _parse_money_pence)
+
+
+def _parse_money_pence(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     raw = values.astype("string").str.strip()
     blank = blank_mask(values)
     negative_paren = raw.str.startswith("(") & raw.str.endswith(")")
@@ -55,6 +61,10 @@ def parse_money_pence(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def parse_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Numbers, allowing thousands separators. Returns (Float64, invalid_mask)."""
+    return per_distinct(values, _parse_number)
+
+
+def _parse_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     blank = blank_mask(values)
     text = values.astype("string").str.replace(",", "", regex=False).str.strip()
     number = pd.to_numeric(text.mask(blank), errors="coerce").astype("Float64")
@@ -72,6 +82,10 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
     Returns (Series of ``datetime.date`` or None, invalid_mask).
     """
+    return per_distinct(values, _parse_dates)
+
+
+def _parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     blank = blank_mask(values)
     result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
 
@@ -111,6 +125,10 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def parse_datetimes(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """ISO date-times (or dates) to timezone-aware UTC timestamps. Returns (Series, invalid)."""
+    return per_distinct(values, _parse_datetimes)
+
+
+def _parse_datetimes(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     blank = blank_mask(values)
     text = values.astype("string").str.strip().mask(blank)
     stamps = pd.to_datetime(text, errors="coerce", utc=True, format="ISO8601")
@@ -124,6 +142,10 @@ def parse_datetimes(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def financial_year(dates: pd.Series) -> pd.Series:
     """The UK financial year (April to March) of each date, as ``2024/25``."""
+    return per_distinct(dates, _financial_year)
+
+
+def _financial_year(dates: pd.Series) -> pd.Series:
     stamps = pd.to_datetime(dates, errors="coerce")
     start = stamps.dt.year - (stamps.dt.month < 4).astype("Int64")
     label = (

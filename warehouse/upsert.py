@@ -23,7 +23,7 @@ from sqlalchemy import (
     MetaData,
     Table,
     and_,
-    exists,
+    case,
     func,
     select,
     true,
@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 LINEAGE = ("source_file_id", "load_run_id", "row_hash")
+_STAGE_ROWS = 50_000
 
 
 @dataclass
@@ -54,11 +55,30 @@ def content_columns(table: Table) -> list[str]:
     return [c.name for c in table.columns if c.name not in LINEAGE]
 
 
+def _as_text(values: pd.Series) -> pd.Series:
+    """``values.astype("string")``. Dates and timestamps (slow to turn into text one by one,
+    and few distinct in a file) are converted once per distinct value."""
+    dated = pd.api.types.is_datetime64_any_dtype(values.dtype) or (
+        values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) in _DATED
+    )
+    if not dated:
+        return values.astype("string")
+    codes, uniques = pd.factorize(values)
+    text = pd.Series(uniques).astype("string").to_numpy(dtype=object)
+    # Code -1, a missing value, picks the None at the end.
+    lookup = np.array([*text.tolist(), None], dtype=object)
+    return pd.Series(lookup[codes], index=values.index, dtype="string")
+
+
+_DATED = frozenset({"date", "datetime", "datetime64"})
+
+
 def row_hashes(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     """A stable hash of each row's content, as 16 hex digits."""
-    text = frame[columns].astype("string").fillna("\x00")
-    hashes = pd.util.hash_pandas_object(text, index=False).to_numpy(dtype=np.uint64)
-    return pd.Series([f"{h:016x}" for h in hashes], index=frame.index, dtype=object)
+    text = pd.DataFrame({c: _as_text(frame[c]) for c in columns}, index=frame.index)
+    hashes = pd.util.hash_pandas_object(text.fillna("\x00"), index=False)
+    digits = [f"{h:016x}" for h in hashes.to_numpy(dtype=np.uint64)]
+    return pd.Series(digits, index=frame.index, dtype=object)
 
 
 def _column_values(column: Column[object], values: pd.Series, dialect: str) -> list[object]:
@@ -72,7 +92,11 @@ def _column_values(column: Column[object], values: pd.Series, dialect: str) -> l
             text = stamps.dt.strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
         return text.astype(object).where(stamps.notna(), None).tolist()
     if isinstance(kind, Date):
-        return [v.isoformat() if isinstance(v, (date, datetime)) else None for v in values]
+        # A file holds few distinct dates: turn each into text once.
+        codes, uniques = pd.factorize(values.astype(object))
+        iso = [v.isoformat() if isinstance(v, (date, datetime)) else None for v in uniques]
+        spread: list[object] = np.array([*iso, None], dtype=object)[codes].tolist()
+        return spread
     if isinstance(kind, Boolean):
         return [None if pd.isna(v) else bool(v) for v in values]
     series = values.astype(object)
@@ -104,10 +128,13 @@ def _fill_staging(conn: Connection, stage: Table, frame: pd.DataFrame) -> None:
         with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
             copy.write(buffer.getvalue())
         return
-    rows = list(zip(*(prepared[name] for name in columns), strict=True))
     placeholders = ", ".join("?" for _ in columns)
     quoted = ", ".join(f'"{c}"' for c in columns)
-    conn.exec_driver_sql(f"INSERT INTO {stage.name} ({quoted}) VALUES ({placeholders})", rows)
+    statement = f"INSERT INTO {stage.name} ({quoted}) VALUES ({placeholders})"
+    for start in range(0, len(frame), _STAGE_ROWS):
+        # In slices, so the rows as Python tuples never all exist at once.
+        chunk = [prepared[name][start : start + _STAGE_ROWS] for name in columns]
+        conn.exec_driver_sql(statement, list(zip(*chunk, strict=True)))
 
 
 def upsert_frame(
@@ -142,15 +169,7 @@ def upsert_frame(
     stage.create(conn)
     try:
         _fill_staging(conn, stage, frame)
-        matches = and_(*[table.c[k] == stage.c[k] for k in key])
-        inserted = conn.execute(
-            select(func.count()).select_from(stage).where(~exists().where(matches))
-        ).scalar_one()
-        updated = conn.execute(
-            select(func.count())
-            .select_from(stage)
-            .where(exists().where(matches, table.c.row_hash != stage.c.row_hash))
-        ).scalar_one()
+        inserted, updated = _count_new_and_changed(conn, table, stage, key)
         dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
         statement = dialect_insert(table).from_select(
             columns, select(*[stage.c[c] for c in columns]).where(true())
@@ -167,6 +186,23 @@ def upsert_frame(
     return UpsertCounts(
         inserted=int(inserted), updated=int(updated), unchanged=len(frame) - inserted - updated
     )
+
+
+def _count_new_and_changed(
+    conn: Connection, table: Table, stage: Table, key: list[str]
+) -> tuple[int, int]:
+    """Staged rows with no stored row of their key, and those whose stored hash differs: one
+    pass over the staging table."""
+    matches = and_(*[table.c[k] == stage.c[k] for k in key])
+    stored = table.c[key[0]].is_not(None)  # a stored row matched this staged row's key
+    changed = and_(stored, table.c.row_hash != stage.c.row_hash)
+    row = conn.execute(
+        select(
+            func.coalesce(func.sum(case((stored, 0), else_=1)), 0),
+            func.coalesce(func.sum(case((changed, 1), else_=0)), 0),
+        ).select_from(stage.outerjoin(table, matches))
+    ).one()
+    return int(row[0]), int(row[1])
 
 
 def _fillable(table: Table, content: list[str]) -> bool:

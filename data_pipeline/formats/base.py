@@ -13,6 +13,7 @@ from sqlalchemy import Table
 
 from data_pipeline.config import Config
 from data_pipeline.extract import ROW, Source
+from data_pipeline.text_cells import quoted_text
 
 
 @dataclass
@@ -115,7 +116,7 @@ class RejectCollector:
 
 def quoted(values: pd.Series) -> pd.Series:
     """Values as '…' for messages, cut to 60 characters."""
-    return "'" + values.astype("string").fillna("").str.slice(0, 60) + "'"
+    return quoted_text(values, 60)
 
 
 def reject_records(rejects: pd.DataFrame) -> list[dict[str, Any]]:

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from functools import partial
 
 import pandas as pd
 from sqlalchemy import String, Table
 
 from data_pipeline.config import Config
+from data_pipeline.distinct_values import per_distinct
 from data_pipeline.formats.base import quoted
+from data_pipeline.text_cells import blank_cells, stripped_text
 from data_pipeline.transform import (
     financial_year,
     geo_type_from_code,
@@ -89,13 +92,12 @@ AddProblem = Callable[[pd.Series, str, "str | pd.Series"], None]
 def is_blank(values: pd.Series) -> pd.Series:
     """True where a value is missing or only spaces. Stricter than ``transform.blank_mask``:
     "N/A" is a value here, as it is to the 360Giving schema."""
-    return values.isna() | values.astype("string").str.strip().eq("").fillna(True)
+    return blank_cells(values)
 
 
 def text(values: pd.Series) -> pd.Series:
     """Values as stripped text; blanks become <NA>."""
-    stripped = values.astype("string").str.strip()
-    return stripped.mask(is_blank(values))
+    return stripped_text(values)
 
 
 def join_items(pieces: list[pd.Series], index: pd.Index) -> pd.Series:
@@ -136,6 +138,10 @@ def joined_lists(
 def parse_event_dates(values: pd.Series, *, end: bool) -> tuple[pd.Series, pd.Series]:
     """Planned or actual dates, which the standard allows as YYYY or YYYY-MM too: a start is
     taken as the first day of that year or month, an end as the last."""
+    return per_distinct(values, partial(_parse_event_dates, end=end))
+
+
+def _parse_event_dates(values: pd.Series, *, end: bool) -> tuple[pd.Series, pd.Series]:
     raw = values.astype("string").str.strip()
     year = raw.str.fullmatch(r"\d{4}").fillna(False).astype(bool)
     month = raw.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])").fillna(False).astype(bool)
@@ -228,6 +234,10 @@ def route_of(
         + " | "
         + classification_titles.astype("string").fillna("")
     )
+    return per_distinct(haystack, partial(_first_route, route_keywords=route_keywords))
+
+
+def _first_route(haystack: pd.Series, route_keywords: Mapping[str, tuple[str, ...]]) -> pd.Series:
     route = pd.Series("grant", index=haystack.index, dtype="string")
     decided = pd.Series(False, index=haystack.index)
     for name, keywords in route_keywords.items():
@@ -252,21 +262,20 @@ def is_pc_research(
     programmes = {c.strip().upper() for c in config.pc_research_programme_codes}
     wanted = {c.strip().upper() for c in config.pc_research_classification_codes}
     by_programme = programme_codes.astype("string").str.strip().str.upper().isin(programmes)
-    codes = (
-        (
-            classification_codes.astype("string").fillna("")
-            + ";"
-            + classifications.astype("string").fillna("")
-        )
-        .str.upper()
-        .str.split(";")
-        .explode()
-        .str.strip()
+    joined = (
+        classification_codes.astype("string").fillna("")
+        + ";"
+        + classifications.astype("string").fillna("")
     )
-    by_classification = (
-        codes.isin(wanted).groupby(level=0).any().reindex(programme_codes.index, fill_value=False)
-    )
+    by_classification = per_distinct(joined, partial(_names_any, wanted=wanted))
+    by_classification = by_classification.reindex(programme_codes.index, fill_value=False)
     return (by_programme.fillna(False).astype(bool) | by_classification.astype(bool)).astype(bool)
+
+
+def _names_any(joined: pd.Series, wanted: set[str]) -> pd.Series:
+    """True where any ``;``-separated item of a cell is one of ``wanted`` (any case)."""
+    codes = joined.str.upper().str.split(";").explode().str.strip()
+    return codes.isin(wanted).groupby(level=0).any().reindex(joined.index, fill_value=False)
 
 
 def _numbers_from_id(org_ids: pd.Series, prefixes: tuple[str, ...]) -> pd.Series:
