@@ -40,7 +40,7 @@ ROUTES = [
     ("/", 200, HTML),
     ("/funding?fy_from=2021/22", 200, HTML),
     ("/research/PCR-2019-001", 200, HTML),
-    ("/no-such-page", 200, HTML),  # Dash pages answers its own "not found" layout
+    ("/no-such-page", 404, HTML),  # no page: 404, with the site's own "not found" layout
     ("/_dash-layout", 200, JSON),
     ("/_dash-dependencies", 200, JSON),
     ("{suite}", 200, JS),
