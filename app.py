@@ -12,6 +12,7 @@ import callbacks  # noqa: F401  (registers every callback once)
 from components.shell import page_frame
 from data_pipeline.config import load_config
 from warehouse.db import shared_engine
+from web.auth import install_auth
 from web.caching import install_caching
 from web.chart_api import chart_api
 from web.embeds import embeds
@@ -40,6 +41,7 @@ app.index_string = (
     .replace("</footer>", "</div>", 1)
 )
 server = app.server
+install_auth(server, config.site_name)
 server.register_blueprint(records_api)
 server.register_blueprint(chart_api)
 server.register_blueprint(embeds)

@@ -1,6 +1,7 @@
 """Wiring only: read inputs, call queries, call figures. Imported once by app.py."""
 
 from callbacks import (
+    account,
     chart_cards,
     commissioning,
     filter_bar,
@@ -19,6 +20,7 @@ from callbacks import (
 chart_cards.register_all()
 
 __all__ = [
+    "account",
     "chart_cards",
     "commissioning",
     "filter_bar",

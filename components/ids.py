@@ -15,6 +15,7 @@ FILTER_URL = "filter-url"
 CLEAR_FILTERS = "clear-filters"
 THEME_SWITCH = "theme-switch"
 THEME_STORE = "theme-store"
+NAV_ACCOUNT = "nav-account"  # who is signed in, and Sign out (callbacks/account.py)
 DIRECTORY_COUNT = "directory-count"
 DIRECTORY_CARDS = "directory-cards"
 DIRECTORY_PAGER = "directory-pager"

@@ -24,6 +24,10 @@ def navbar(site_name: str, pages: Iterable[Mapping[str, Any]]) -> dbc.Navbar:
         dbc.Container(
             [
                 dbc.NavbarBrand(site_name, href="/"),
+                html.Div(
+                    id=ids.NAV_ACCOUNT,
+                    className="nav-account ms-auto me-2 me-xxl-0 order-xxl-last flex-shrink-0",
+                ),
                 dbc.NavbarToggler(id="navbar-toggler", n_clicks=0),
                 dbc.Collapse(
                     [

@@ -22,6 +22,7 @@ from data_pipeline.config import load_config
 from data_pipeline.formats import all_formats
 from data_pipeline.load import LoadResult, load_file
 from data_pipeline.report import problems_of, rejected_rows, warehouse_report
+from data_pipeline.users_cli import add_users_parser, run_users
 from warehouse.db import make_engine, upgrade_schema
 from warehouse.schema import meta_load_runs
 
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     templates.add_argument(
         "--out", type=Path, default=None, help="folder to write into (default: the project's docs)"
     )
+    add_users_parser(commands)
     return parser
 
 
@@ -99,6 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "init-db":
         console.print(f"Schema is up to date at {engine.url.render_as_string(hide_password=True)}")
         return EXIT_OK
+    if args.command == "users":
+        return run_users(engine, args, console, errors)
     if args.command == "load":
         return _load(engine, args.paths, args.format_id, console, errors)
     if args.command == "demo":

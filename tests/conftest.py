@@ -90,7 +90,9 @@ class CliResult:
 def run_cli(tmp_path: Path) -> object:
     """Run ``python -m data_pipeline`` in a subprocess against a given database URL."""
 
-    def run(*args: str, database_url: str, config: Path | None = None) -> CliResult:
+    def run(
+        *args: str, database_url: str, config: Path | None = None, stdin: str | None = None
+    ) -> CliResult:
         env = {**os.environ, "DATABASE_URL": database_url}
         if config is not None:
             env["OBSERVATORY_CONFIG"] = str(config)
@@ -98,6 +100,7 @@ def run_cli(tmp_path: Path) -> object:
             [sys.executable, "-m", "data_pipeline", *args],
             capture_output=True,
             text=True,
+            input=stdin,
             env=env,
             cwd=ROOT,
             timeout=600,
