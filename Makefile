@@ -52,7 +52,7 @@ pytest: install chromium redis
 
 test: lint typecheck contracts pytest
 
-bench: install wrk
+bench: install wrk chromium
 	$(PY) -m benchmarks.run
 
 clean:

@@ -17,8 +17,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -26,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, text
+
+from benchmarks.common import build_warehouse
 
 DEFAULT_SCALE = 5_000  # the demo generator's default
 FILTER_NAMES = ("fy_from", "fy_to", "funder", "direction", "programme", "recipient_type", "ward")
@@ -39,6 +39,7 @@ CHARTS = (
 CARD_PARTS = (
     ("graph", "figure"),
     ("graph", "className"),
+    ("graph", "style"),
     ("message", "children"),
     ("message", "is_open"),
     ("n", "children"),
@@ -46,24 +47,6 @@ CARD_PARTS = (
     ("table", "children"),
 )
 GRID = "grid-funding-grants"
-
-
-def build_warehouse(folder: Path, scale: int) -> tuple[str, float]:
-    """A demo warehouse of ``scale`` grants in ``folder`` (reused if already built)."""
-    database = folder / f"warehouse-{scale}.db"
-    url = f"sqlite:///{database}"
-    if database.exists():
-        return url, 0.0
-    start = time.perf_counter()
-    subprocess.run(
-        [
-            *(sys.executable, "-m", "data_pipeline", "--database-url", url, "demo"),
-            *("--scale", str(scale), "--out", str(folder / f"demo-{scale}")),
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    return url, time.perf_counter() - start
 
 
 def scenarios(url: str) -> dict[str, dict[str, Any]]:
@@ -177,17 +160,20 @@ def time_callbacks(url: str, repeat: int) -> dict[str, list[float]]:
     from app import server  # imported here: DATABASE_URL is read when the engine is made
 
     client = server.test_client()
+    client.get("/")  # the session and the CSRF cookie the renderer echoes as a header
+    cookie = client.get_cookie("_csrf_token")
+    headers = {"X-CSRFToken": cookie.value} if cookie else {}
     timings: dict[str, list[float]] = defaultdict(list)
     plans = {name: payloads(chosen) for name, chosen in scenarios(url).items()}
     for requests in plans.values():  # warm-up: connections, imports, the OS page cache
         for body in requests.values():
-            response = client.post("/_dash-update-component", json=body)
+            response = client.post("/_dash-update-component", json=body, headers=headers)
             assert response.status_code in (200, 204), response.get_data(as_text=True)[:500]
     for _ in range(repeat):
         for requests in plans.values():
             for callback, body in requests.items():
                 start = time.perf_counter()
-                response = client.post("/_dash-update-component", json=body)
+                response = client.post("/_dash-update-component", json=body, headers=headers)
                 timings[callback].append(time.perf_counter() - start)
                 assert response.status_code in (200, 204), callback
     return timings
@@ -202,12 +188,15 @@ def main() -> int:
     parser.add_argument("--scale", type=int, default=1_000_000, help="grants in the large demo")
     parser.add_argument("--repeat", type=int, default=5, help="rounds of every scenario")
     parser.add_argument("--workdir", type=Path, default=None, help="keep the warehouses here")
+    parser.add_argument("--quick", action="store_true", help="one round, one size (smoke test)")
     args = parser.parse_args()
+    if args.quick:
+        args.repeat = 1
 
     with tempfile.TemporaryDirectory(prefix="funding-bench-") as temporary:
         folder = args.workdir or Path(temporary)
         folder.mkdir(parents=True, exist_ok=True)
-        sizes = sorted({DEFAULT_SCALE, args.scale})
+        sizes = [args.scale] if args.quick else sorted({DEFAULT_SCALE, args.scale})
         results: dict[int, dict[str, list[float]]] = {}
         for scale in sizes:
             url, built = build_warehouse(folder, scale)

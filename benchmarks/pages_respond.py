@@ -17,7 +17,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from benchmarks.funding_callbacks import DEFAULT_SCALE, build_warehouse
+from benchmarks.common import build_warehouse
+from benchmarks.funding_callbacks import DEFAULT_SCALE
 from figures.charts import REGISTRY
 from warehouse.db import make_engine
 from warehouse.queries import headlines, research, researchers
@@ -91,7 +92,10 @@ def main() -> int:
     parser.add_argument("--scale", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--quick", action="store_true", help="one round (smoke test)")
     args = parser.parse_args()
+    if args.quick:
+        args.repeat = 1
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.workdir or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)

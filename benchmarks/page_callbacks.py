@@ -1,0 +1,348 @@
+"""Callbacks, page load and worker memory at ``--scale`` grants.
+
+1. **Page load.** The app runs under ``gunicorn -w 2``; Chromium (Playwright) opens the funding
+   page and the time from navigation until every chart card on it is drawn (its plot holds
+   data and its ``.main-svg`` is there; a card that shows a message instead is done too) is
+   taken, on a first visit (empty browser cache) and as the median of later visits.
+2. **Callbacks.** While Chromium opens the funding, research and gaps pages, every
+   ``/_dash-update-component`` request the browser sends is recorded: these are the real
+   payloads of every callback that runs when those pages open. Each is then replayed in
+   process through Flask's test client, and timed (median, 95th percentile). The SQL each
+   callback runs is captured (SQLAlchemy ``before_cursor_execute``) and run again straight
+   through the DB-API cursor, fetching every row: that is the callback's floor.
+3. **Memory.** A separate ``gunicorn -w 1`` serves every page of the site to Chromium (so
+   its one worker runs every chart's callback); the worker's peak RSS (``VmHWM``) is read
+   from ``/proc``.
+
+    python -m benchmarks.page_callbacks [--scale 1000000] [--repeat 10] [--workdir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from benchmarks.common import build_warehouse, free_port, record
+
+CALLBACK_PAGES = ("/funding", "/research", "/gaps")
+CALLBACK_MEDIAN_TARGET_MS = 50.0
+FLOOR_RATIO_TARGET = 2.0
+RSS_TARGET_MB = 400.0
+PAGE_LOAD_TARGET_S = 1.5
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Every chart card's graph is drawn (data and an SVG) or hidden because the card shows a message.
+CHARTS_DRAWN = """() => {
+  const graphs = Array.from(document.querySelectorAll('[id^="chart-"][id$="-graph"]'));
+  if (!graphs.length) return false;
+  return graphs.every(g => g.classList.contains('d-none') || (() => {
+    const plot = g.querySelector('.js-plotly-plot');
+    const svg = g.querySelector('.main-svg');
+    return plot && plot.data && plot.data.length > 0
+      && svg && svg.getBoundingClientRect().height > 0;
+  })());
+}"""
+
+
+@contextmanager
+def gunicorn(url: str, workers: int) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "gunicorn", "app:server", "--workers", str(workers)),
+            *("--bind", f"127.0.0.1:{port}", "--no-control-socket", "--log-level", "warning"),
+            *("--timeout", "300"),
+        ],
+        env={**os.environ, "DATABASE_URL": url},
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.3)
+        yield base, server
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def worker_pids(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def open_page(page: Any, url: str) -> float:
+    """Seconds from navigation until every chart on the page is drawn."""
+    start = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    page.wait_for_function(CHARTS_DRAWN, timeout=120_000, polling=20)
+    return time.perf_counter() - start
+
+
+def record_and_load(
+    url: str, visits: int
+) -> tuple[dict[str, list[dict[str, Any]]], list[float], float]:
+    """The callback requests each page's opening sends, the funding page's load times (the
+    first on an empty browser cache), and the larger peak RSS (MB) of the two workers."""
+    recorded: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    loads: list[float] = []
+    with gunicorn(url, workers=2) as (base, server), chromium() as browser:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        for _ in range(visits + 1):
+            loads.append(open_page(page, base + "/funding"))
+        for path in CALLBACK_PAGES:
+            current = path
+
+            def keep(request: Any, current: str = current) -> None:
+                if request.method == "POST" and "/_dash-update-component" in request.url:
+                    recorded[current].append(request.post_data_json)
+
+            page.on("request", keep)
+            page.goto(base + path, wait_until="networkidle")
+            page.wait_for_timeout(500)
+            page.wait_for_load_state("networkidle")
+            page.remove_listener("request", keep)
+        context.close()
+        rss = max(peak_rss_mb(pid) for pid in worker_pids(server.pid))
+    return recorded, loads, rss
+
+
+def every_page_rss(url: str, only: tuple[str, ...] = ()) -> tuple[float, int]:
+    """Peak RSS (MB) of a lone gunicorn worker after it served every page (or ``only``
+    these) to Chromium."""
+    paths = list(only) or sorted(
+        {
+            str(p["path"])
+            for p in _page_registry()
+            if "<" not in str(p["path"])  # pages with a path variable need a record id
+        }
+    )
+    with gunicorn(url, workers=1) as (base, server), chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        for path in paths:
+            page.goto(base + path, wait_until="networkidle", timeout=300_000)
+            page.wait_for_timeout(300)
+            page.wait_for_load_state("networkidle", timeout=300_000)
+        (worker,) = worker_pids(server.pid)
+        return peak_rss_mb(worker), len(paths)
+
+
+def _page_registry() -> list[dict[str, Any]]:
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, dash, app; "
+            "print(json.dumps([{'path': p['path']} for p in dash.page_registry.values()]))",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return list(json.loads(out.strip().splitlines()[-1]))
+
+
+def label(body: dict[str, Any]) -> str:
+    output = str(body.get("output", "?")).strip(".")
+    first = output.split("...")[0]
+    more = output.count("...")
+    return first + (f" (+{more} outputs)" if more else "")
+
+
+def replay(
+    url: str, recorded: dict[str, list[dict[str, Any]]], repeat: int
+) -> list[dict[str, Any]]:
+    """Time every recorded callback in process and beside the SQL it runs."""
+    os.environ["DATABASE_URL"] = url
+    from sqlalchemy import Engine, event
+
+    from app import server
+    from warehouse.db import shared_engine
+
+    captured: list[tuple[str, Any]] = []
+    capturing = [False]
+
+    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if capturing[0]:
+            captured.append((statement, parameters))
+
+    event.listen(Engine, "before_cursor_execute", capture)
+    client = server.test_client()
+    client.get("/")  # the session and the CSRF cookie the renderer echoes as a header
+    cookie = client.get_cookie("_csrf_token")
+    headers = {"X-CSRFToken": cookie.value} if cookie else {}
+    raw = shared_engine().raw_connection()
+    rows = []
+    for page, bodies in recorded.items():
+        seen: set[str] = set()
+        for body in bodies:
+            key = json.dumps(body, sort_keys=True)
+            if key in seen:
+                continue
+            seen.add(key)
+            captured.clear()
+            capturing[0] = True
+            warm = client.post("/_dash-update-component", json=body, headers=headers)
+            capturing[0] = False
+            assert warm.status_code in (200, 204), warm.get_data(as_text=True)[:300]
+            statements = list(captured)
+            times = []
+            for _ in range(repeat):
+                start = time.perf_counter()
+                response = client.post("/_dash-update-component", json=body, headers=headers)
+                times.append(time.perf_counter() - start)
+                assert response.status_code in (200, 204)
+            floors = []
+            for _ in range(repeat):
+                start = time.perf_counter()
+                for statement, parameters in statements:
+                    cursor = raw.cursor()
+                    cursor.execute(statement, parameters)
+                    cursor.fetchall()
+                    cursor.close()
+                floors.append(time.perf_counter() - start)
+            rows.append(
+                {
+                    "page": page,
+                    "callback": label(body),
+                    "median": statistics.median(times),
+                    "p95": statistics.quantiles(times, n=20, method="inclusive")[18],
+                    "statements": len(statements),
+                    "floor": statistics.median(floors) if statements else None,
+                }
+            )
+    raw.close()
+    return rows
+
+
+def _ms(seconds: float | None) -> str:
+    return "–" if seconds is None else f"{seconds * 1000:,.1f}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=10, help="timed runs of each callback")
+    parser.add_argument("--visits", type=int, default=5, help="warm visits of the funding page")
+    parser.add_argument("--workdir", type=Path, default=None, help="keep the warehouse here")
+    parser.add_argument("--quick", action="store_true", help="fewer rounds (smoke test)")
+    args = parser.parse_args()
+    if args.quick:
+        args.repeat, args.visits = 2, 1
+    with tempfile.TemporaryDirectory(prefix="bench-callbacks-") as tmp:
+        folder = args.workdir or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        url, built = build_warehouse(folder, args.scale)
+        if built:
+            print(f"warehouse of {args.scale:,} grants built in {built:.0f} s")
+        step = time.perf_counter()
+        recorded, loads, two_worker_rss = record_and_load(url, args.visits)
+        print(
+            f"recorded callbacks and page loads in {time.perf_counter() - step:.0f} s", flush=True
+        )
+        if args.quick:  # no separate one-worker pass: the larger of the two workers above
+            rss, pages, workers = two_worker_rss, len(CALLBACK_PAGES), "the larger of 2 workers"
+        else:
+            step = time.perf_counter()
+            rss, pages = every_page_rss(url)
+            workers = "one gunicorn worker (-w 1)"
+            print(f"served every page to one worker in {time.perf_counter() - step:.0f} s")
+        step = time.perf_counter()
+        rows = replay(url, recorded, args.repeat)
+        print(f"replayed the callbacks in {time.perf_counter() - step:.0f} s\n", flush=True)
+
+    first, warm = loads[0], statistics.median(loads[1:])
+    print(f"### Page load: /funding at {args.scale:,} grants (gunicorn -w 2, Chromium)\n")
+    print("| visit | seconds until every chart is drawn |")
+    print("|---|---:|")
+    print(f"| first (empty browser cache) | {first:.2f} |")
+    print(f"| later visits, median of {len(loads) - 1} | {warm:.2f} |")
+    record("page load /funding", warm, "s", first=first, target=PAGE_LOAD_TARGET_S)
+
+    print(f"\n### Worker memory: {workers} that served {pages} pages\n")
+    print(f"peak RSS (VmHWM): {rss:,.0f} MB (target <= {RSS_TARGET_MB:.0f} MB)")
+    record("worker peak RSS", rss, "MB", target=RSS_TARGET_MB)
+
+    print(
+        f"\n### Callbacks at {args.scale:,} grants: {len(rows)} requests, {args.repeat} runs each"
+    )
+    print(
+        "In process through Flask's test client; floor = the same SQL run straight on the cursor.\n"
+    )
+    print("| page | callback | median ms | p95 ms | SQL statements | SQL floor ms | ratio |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for row in rows:
+        ratio = f"{row['median'] / row['floor']:.1f}" if row["floor"] else "–"
+        print(
+            f"| {row['page']} | {row['callback']} | {_ms(row['median'])} | {_ms(row['p95'])} | "
+            f"{row['statements']} | {_ms(row['floor'])} | {ratio} |"
+        )
+    with_sql = [r for r in rows if r["floor"]]
+    medians = [r["median"] for r in rows]
+    overall = statistics.median(medians) if medians else 0.0
+    slowest = max(rows, key=lambda r: r["median"]) if rows else None
+    over = [r for r in rows if r["median"] * 1000 > CALLBACK_MEDIAN_TARGET_MS]
+    ratios = [r["median"] / r["floor"] for r in with_sql]
+    worst_ratio = max(ratios) if ratios else 0.0
+    over_ratio = [r for r in with_sql if r["median"] / r["floor"] > FLOOR_RATIO_TARGET]
+    print(
+        f"\nmedian of the callbacks' medians: {overall * 1000:.1f} ms; "
+        f"{len(over)} of {len(rows)} callbacks over {CALLBACK_MEDIAN_TARGET_MS:.0f} ms; "
+        f"{len(over_ratio)} of {len(with_sql)} over {FLOOR_RATIO_TARGET:.0f}x their SQL floor"
+    )
+    if slowest:
+        print(f"slowest: {slowest['page']} {slowest['callback']} {_ms(slowest['median'])} ms")
+    record(
+        "callbacks",
+        overall,
+        "s",
+        slowest=slowest["median"] if slowest else 0.0,
+        slowest_name=f"{slowest['page']} {slowest['callback']}" if slowest else "",
+        over_target=len(over),
+        count=len(rows),
+        worst_ratio=worst_ratio,
+        over_ratio=len(over_ratio),
+        with_sql=len(with_sql),
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
