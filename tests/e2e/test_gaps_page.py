@@ -288,9 +288,13 @@ def test_a_cell_can_be_chosen_with_the_keyboard_alone(
     (topic, ward), projects = max(cells.items(), key=lambda item: (len(item[1]), item[0]))
     page.goto(live_server + "/gaps")
     _wait_for_charts(page)
+    # The choices arrive by callback once the filter state is known; choosing before they do
+    # would be undone when they land.
+    page.wait_for_load_state("networkidle")
     for label, value in (("The cell's topic", topic), ("The cell's ward or group", ward)):
         page.get_by_label(label, exact=True).focus()
         page.keyboard.press("Enter")
+        expect(page.locator(".dash-dropdown-search")).to_be_focused()
         page.keyboard.type(value)
         page.get_by_role("option", name=value, exact=True).press("Enter")
     panel = page.locator(f"#{gap_panels.CELL_PROJECTS}")
