@@ -228,6 +228,10 @@ def auth_settings(environ: Mapping[str, str]) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
         "PERMANENT_SESSION_LIFETIME": SESSION_LIFETIME,
+        # Only a response that changes the session sets its cookie. Otherwise a page callback
+        # answered after "Sign out" would put the signed-in cookie back. Sessions therefore
+        # end SESSION_LIFETIME after sign-in, however active.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "WTF_CSRF_HEADERS": CSRF_HEADERS,
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": True,

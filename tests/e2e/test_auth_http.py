@@ -179,6 +179,18 @@ def test_a_signed_in_dash_callback_without_the_csrf_header_is_refused(
     assert navbar_callback(test_client, with_token=True, token="forged.token").status_code == 400
 
 
+def test_a_callback_answered_after_sign_out_cannot_sign_the_browser_back_in(
+    warehouse: Engine,
+) -> None:
+    """A page's callbacks may still be in flight when "Sign out" is pressed. Their answers must
+    not carry the session cookie, or the browser would be signed in again."""
+    test_client = client()
+    assert sign_in(test_client, "admin@matrix.example", PASSWORD).status_code == 303
+    answer = navbar_callback(test_client, with_token=True)
+    assert answer.status_code == 200 and "Signed in as" in answer.text
+    assert not [v for v in answer.headers.getlist("Set-Cookie") if v.startswith("session=")]
+
+
 def test_the_public_uses_the_dashboard_without_any_cookie(warehouse: Engine) -> None:
     test_client = client()
     page = test_client.get("/funding")
