@@ -150,6 +150,45 @@ meta_users = Table(
     comment="Local accounts of staff who sign in",
 )
 
+meta_audit_log = Table(
+    "meta_audit_log",
+    metadata,
+    Column("audit_id", Integer, primary_key=True, comment="Surrogate key, in order of change"),
+    Column("changed_at", DateTime(timezone=True), nullable=False, comment="When (UTC)"),
+    Column(
+        "user_id",
+        Integer,
+        ForeignKey("meta_users.user_id"),
+        nullable=False,
+        comment="Who made the change",
+    ),
+    Column("action", Text, nullable=False, comment="e.g. update.posted, milestone.edited"),
+    Column("entity", Text, nullable=False, comment="Table changed, e.g. fct_milestones"),
+    Column("entity_id", Text, nullable=False, comment="Key of the record changed"),
+    Column("recommendation_id", Text, comment="Recommendation concerned, if any"),
+    Column("detail", Text, comment="What changed, as JSON: field -> [before, after]"),
+    Index("ix_meta_audit_log_recommendation_id", "recommendation_id"),
+    comment="Append-only trail of every change made on the site: who, what and when",
+)
+
+meta_snapshots = Table(
+    "meta_snapshots",
+    metadata,
+    Column("snapshot_id", Text, primary_key=True, comment="Stable slug used in its URL"),
+    Column("name", Text, nullable=False, comment="Name, e.g. Health & Wellbeing Board"),
+    Column("as_of", Date, nullable=False, comment="Date the snapshot stands for"),
+    Column("created_at", DateTime(timezone=True), nullable=False, comment="When frozen (UTC)"),
+    Column(
+        "user_id",
+        Integer,
+        ForeignKey("meta_users.user_id"),
+        nullable=False,
+        comment="Who froze it",
+    ),
+    Column("figures", Text, nullable=False, comment="The frozen figures, as JSON; never changed"),
+    comment="Board snapshots: read-only copies of published figures, citable by URL",
+)
+
 # --------------------------------------------------------------------------------------------
 # dim_: entities
 # --------------------------------------------------------------------------------------------
@@ -216,6 +255,14 @@ dim_recommendations = Table(
     Column("status", Text, nullable=False, comment="not_started, in_progress, achieved, ..."),
     Column("rag", Text, comment="green, amber_green, amber, amber_red or red"),
     Column("progress_pct", Integer, comment="Progress, 0 to 100"),
+    Column(
+        "version",
+        Integer,
+        nullable=False,
+        default=1,
+        server_default="1",
+        comment="Edit counter: a change names the version it read, so none is lost",
+    ),
     *_lineage(),
     comment="The recommendations of the source report",
 )
@@ -472,6 +519,14 @@ fct_milestones = Table(
     Column("title", Text, nullable=False, comment="Milestone"),
     Column("due_date", Date, comment="Due"),
     Column("done_date", Date, comment="Met on; null while open"),
+    Column(
+        "version",
+        Integer,
+        nullable=False,
+        default=1,
+        server_default="1",
+        comment="Edit counter: a change names the version it read, so none is lost",
+    ),
     *_lineage(),
     comment="Milestones of recommendations",
 )
@@ -488,6 +543,14 @@ fct_recommendation_updates = Table(
     Column("status_from", Text, comment="Status before, if it changed"),
     Column("status_to", Text, comment="Status after, if it changed"),
     Column("progress_pct", Integer, comment="Progress reported, 0 to 100"),
+    Column("milestone_id", Text, comment="Milestone this update reports as met, if any"),
+    Column(
+        "user_id",
+        Integer,
+        ForeignKey("meta_users.user_id"),
+        comment="Signed-in author; null for updates loaded from the register",
+    ),
+    Column("created_at", DateTime(timezone=True), comment="When saved on the site (UTC)"),
     Column("is_published", Boolean, nullable=False, comment="Shown to the public when true"),
     *_lineage(),
     comment="Append-only history of recommendation updates",
