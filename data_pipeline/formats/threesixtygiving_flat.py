@@ -180,17 +180,20 @@ def check_columns(flat: FlatGrants, add: AddProblem) -> None:
         allowed, forms = enum_values(found.schema), date_forms(found.schema)
         if allowed:
             _enum_check(flat, key, allowed, add)
+        # A value the parsers read as blank ("N/A", "-") is still a value to 360Giving, and
+        # not a date or a number: that row is rejected, not the whole file.
         elif forms:
             if "partial" in forms:
-                _, invalid = parse_event_dates(values, end=False)
+                parsed, _ = parse_event_dates(values, end=False)
             elif "date" in forms:
-                _, invalid = parse_dates(values)
+                parsed, _ = parse_dates(values)
             else:
-                _, invalid = parse_datetimes(values)
-            add(invalid & filled, title, quoted(values) + f" is not {describe_date_forms(forms)}")
+                parsed, _ = parse_datetimes(values)
+            unread = parsed.isna() & filled
+            add(unread, title, quoted(values) + f" is not {describe_date_forms(forms)}")
         elif "number" in types_of(found.schema):
-            number, invalid = parse_number(values)
-            add(invalid & filled, title, quoted(values) + " is not a number")
+            number, _ = parse_number(values)
+            add(number.isna() & filled, title, quoted(values) + " is not a number")
             minimum = found.schema.get("minimum")
             if isinstance(minimum, (int, float)):
                 below = (number < minimum).fillna(False).astype(bool)

@@ -4,6 +4,7 @@ partly valid file still load, and a file that is not JSON changes nothing."""
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 from typing import Any
@@ -229,3 +230,29 @@ def test_cp1252_csv_is_decoded(sqlite_engine: Engine) -> None:
         "fundingproviders-grants_2_grants_cp1252.csv:2: Description: "
         "is required but the file has no such column" in [str(p) for p in result.problems]
     )
+
+
+def test_a_placeholder_date_or_amount_rejects_its_row_not_the_file(
+    sqlite_engine: Engine, trafford_config: Config, tmp_path: Path
+) -> None:
+    # Publishers write "N/A" where they have no value. To 360Giving it is a value, and neither
+    # a date nor a number: the row goes to the rejects with the reason; the other rows load.
+    with TRAFFORD_CSV.open(newline="", encoding="utf-8-sig") as source:
+        rows = list(csv.reader(source))[:6]
+    header = [title.strip().lower() for title in rows[0]]
+    rows[2][header.index("award date")] = "N/A"
+    rows[4][header.index("amount awarded")] = "n/a"
+    path = tmp_path / "placeholders.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows(rows)
+
+    result = load_file(sqlite_engine, path, trafford_config)
+
+    assert not result.rejected_whole
+    assert (result.rows_read, result.inserted, result.rejected) == (5, 3, 2)
+    messages = [str(p) for p in result.problems]
+    assert (
+        "placeholders.csv:3: Award Date: 'N/A' is not YYYY-MM-DD or a date-time such as "
+        "2024-06-19T09:30:00Z" in messages
+    )
+    assert "placeholders.csv:5: Amount Awarded: 'n/a' is not a number" in messages
