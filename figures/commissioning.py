@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from figures.registry import Chart
-from figures.style import PALETTE, apply_style, pounds
+from figures.style import PALETTE, add_reference_line, apply_style, pounds
 
 SOURCE = "OCDS commissioning releases"
 
@@ -159,17 +159,8 @@ def collaborative_share_figure(data: pd.DataFrame, theme: str) -> go.Figure:
     )
     overall = float(data["with_condition"].sum()) / float(data["commissions"].sum()) * 100
     with_condition, commissions = int(data["with_condition"].sum()), int(data["commissions"].sum())
-    figure.add_hline(y=overall, line_dash="dash", line_color=PALETTE[6])
-    figure.add_annotation(
-        text=f"Dashed line: all years, {overall:.0f}% ({with_condition:,} of {commissions:,})",
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=1.02,
-        xanchor="left",
-        yanchor="bottom",
-        showarrow=False,
-        font={"size": 12},
+    add_reference_line(
+        figure, overall, f"all years, {overall:.0f}% ({with_condition:,} of {commissions:,})"
     )
     figure.update_xaxes(title_text="Financial year", type="category")
     figure.update_yaxes(title_text="% of commissions", ticksuffix="%", range=[0, 100])

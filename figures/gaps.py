@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from figures.registry import Chart
-from figures.style import PALETTE, apply_style
+from figures.style import PALETTE, add_reference_line, apply_style
 
 SOURCE_MATRIX = "P&C research register; need from IoD, Fingertips or Census 2021"
 SOURCE_EQUITY = "360Giving grants (P&C research); IoD deprivation; population from IoD"
@@ -317,18 +317,7 @@ def funding_by_decile_figure(data: pd.DataFrame, theme: str) -> go.Figure:
         name="£ per resident",
     )
     overall = float(data["amount_pence"].sum()) / float(data["population"].sum()) / 100
-    figure.add_hline(y=overall, line_dash="dash", line_color=PALETTE[6])
-    figure.add_annotation(
-        text=f"Dashed line: all wards, £{overall:,.2f} per resident",
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=1.02,
-        xanchor="left",
-        yanchor="bottom",
-        showarrow=False,
-        font={"size": 12},
-    )
+    add_reference_line(figure, overall, f"all wards, £{overall:,.2f} per resident")
     top = float(per_head.max())
     # The first tick says "1 (most deprived)", so the title stays short enough for a phone.
     figure.update_xaxes(title_text="Ward IMD decile", type="category")

@@ -36,3 +36,20 @@ def pounds(pence: float) -> str:
     if value >= 9_999.5:
         return f"{sign}£{value / 1_000:.1f}k"
     return f"{sign}£{value:,.0f}"
+
+
+def add_reference_line(figure: go.Figure, y: float, caption: str) -> None:
+    """A dashed horizontal line at ``y`` (an overall average), explained above the plot as
+    "Dashed line: <caption>", since a line alone does not say what it marks."""
+    figure.add_hline(y=y, line_dash="dash", line_color=PALETTE[6])
+    figure.add_annotation(
+        text=f"Dashed line: {caption}",
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=1.02,
+        xanchor="left",
+        yanchor="bottom",
+        showarrow=False,
+        font={"size": 12},
+    )
