@@ -1,5 +1,8 @@
 """The impact page's decisions list (a page of decisions read with LIMIT under the filters)
-and the case-study page of one project. (The impact charts are drawn by chart_cards.)"""
+and the case-study page of one project. (The impact charts are drawn by chart_cards.)
+
+Staff who may see drafts (``User.sees_drafts``) get draft decisions and projects in the list
+and the case studies, marked; the charts stay on published data for everyone."""
 
 from __future__ import annotations
 
@@ -9,7 +12,9 @@ from urllib.parse import unquote
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx
 from dash.development.base_component import Component
 
+from callbacks.research import sees_drafts
 from components import ids, impact_case, impact_list
+from components.research_cards import staff_drafts_note
 from warehouse.db import shared_engine
 from warehouse.queries.filters import Filters
 from warehouse.queries.impact import DECISIONS_PAGE_SIZE, case_study, decisions_page
@@ -32,15 +37,22 @@ def show_decisions(
 ) -> tuple[Any, str, int, int, str]:
     # New filters start again at the first page.
     page = 1 if ctx.triggered_id == ids.FILTER_STATE else (active_page or 1)
+    include_drafts = sees_drafts()
     result = decisions_page(
-        shared_engine(), Filters.from_values(filter_values or {}), page=page - 1
+        shared_engine(),
+        Filters.from_values(filter_values or {}),
+        page=page - 1,
+        include_drafts=include_drafts,
     )
+    items: list[Any] = impact_list.decision_items(result.decisions, result.citations)
+    if include_drafts:
+        items.insert(0, staff_drafts_note(result.drafts, "decision", "The charts"))
     pages = max((result.total + DECISIONS_PAGE_SIZE - 1) // DECISIONS_PAGE_SIZE, 1)
     classes = [c for c in (pager_class or "mb-0").split() if c != "d-none"]
     if pages == 1:
         classes.append("d-none")
     return (
-        impact_list.decision_items(result.decisions, result.citations),
+        items,
         impact_list.summary_text(result.offset, len(result.decisions), result.total),
         pages,
         result.offset // DECISIONS_PAGE_SIZE + 1,
@@ -55,7 +67,7 @@ def show_decisions(
 )
 def show_case(project_id: str | None) -> tuple[Component, str]:
     wanted = unquote(project_id or "")
-    study = case_study(shared_engine(), wanted) if wanted else None
+    study = case_study(shared_engine(), wanted, include_drafts=sees_drafts()) if wanted else None
     if study is None:
         return impact_case.case_not_found(wanted), f"Case study not found · {SITE}"
     page = impact_case.case_study_page(study.project, study.topics, study.outputs, study.decisions)

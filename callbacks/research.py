@@ -1,4 +1,8 @@
-"""The research library's wiring: results and paging under the filters; a project's page."""
+"""The research library's wiring: results and paging under the filters; a project's page.
+
+Staff who may see drafts (``User.sees_drafts``) get draft projects in the results and on their
+pages, marked; everyone else gets published projects only. Nothing here is cached, so one
+visitor's answer is never handed to another."""
 
 from __future__ import annotations
 
@@ -9,13 +13,26 @@ from dash import ClientsideFunction, Input, Output, State, callback, clientside_
 from dash.development.base_component import Component
 
 from components import ids
-from components.research_cards import count_text, project_not_found, project_page, results_list
+from components.research_cards import (
+    count_text,
+    project_not_found,
+    project_page,
+    results_list,
+    staff_drafts_note,
+)
 from warehouse.db import shared_engine
 from warehouse.queries.filters import Filters
 from warehouse.queries.research import project_detail, search_projects
+from web.auth import current_user
 
 RESULTS_PER_PAGE = 20
 SITE = "P&C Research Observatory"
+
+
+def sees_drafts() -> bool:
+    """Whether this request's user may see drafts (the public may not)."""
+    user = current_user()
+    return user is not None and user.sees_drafts
 
 
 @callback(
@@ -33,17 +50,24 @@ def show_results(
 ) -> tuple[Component, str, int, int, str]:
     # New filters start again at the first page; the pager only moves within one result set.
     page = 1 if ctx.triggered_id == ids.FILTER_STATE else (active_page or 1)
+    include_drafts = sees_drafts()
     results = search_projects(
         shared_engine(),
         Filters.from_values(filter_values or {}),
         page=page,
         per_page=RESULTS_PER_PAGE,
+        include_drafts=include_drafts,
+    )
+    note = (
+        staff_drafts_note(results.drafts, "project", "The chart and the filter counts")
+        if include_drafts
+        else None
     )
     classes = [c for c in (pager_class or "").split() if c != "d-none"]
     if results.pages == 1:
         classes.append("d-none")
     return (
-        results_list(results.rows),
+        results_list(results.rows, note),
         count_text(results.total),
         results.pages,
         results.page,
@@ -58,7 +82,9 @@ def show_results(
 )
 def show_project(project_id: str | None) -> tuple[Component, str]:
     wanted = unquote(project_id or "")
-    detail = project_detail(shared_engine(), wanted) if wanted else None
+    detail = (
+        project_detail(shared_engine(), wanted, include_drafts=sees_drafts()) if wanted else None
+    )
     if detail is None:
         return project_not_found(wanted), f"Project not found · {SITE}"
     page = project_page(

@@ -12,7 +12,15 @@ import pandas as pd
 from dash import dcc, html
 
 from components.impact_list import present
-from components.research_cards import long_date, project_href, project_years, readable
+from components.research_cards import (
+    draft_badge,
+    draft_banner,
+    is_draft,
+    long_date,
+    project_href,
+    project_years,
+    readable,
+)
 
 PROJECT_ID = "impact-case-project-id"
 TITLE = "impact-case-title"
@@ -41,7 +49,10 @@ def _influence(value: Any) -> str:
 
 
 def impact_summary(decisions: pd.DataFrame) -> str:
-    """One paragraph summing up the decisions a project informed."""
+    """One paragraph summing up the published decisions a project informed (draft ones, listed
+    for staff, are left out of it)."""
+    if "is_published" in decisions:
+        decisions = decisions[decisions["is_published"].astype(bool)]
     if decisions.empty:
         return "No published decision cites this research yet."
     bodies = sorted(set(str(b) for b in decisions["decision_body"]))
@@ -108,7 +119,10 @@ def case_study_page(
             [
                 html.Div(
                     [
-                        html.H3(str(d["title"]), className="h6 mb-1"),
+                        html.H3(
+                            [*([draft_badge(), " "] if is_draft(d) else []), str(d["title"])],
+                            className="h6 mb-1",
+                        ),
                         html.P(
                             [
                                 f"{d['decision_body']}, {long_date(d['decision_date'])}. ",
@@ -148,6 +162,7 @@ def case_study_page(
                         if present(d.get("document_url"))
                         else html.Span(f"{d['title']} (no document link)"),
                         f", {d['decision_body']}, {long_date(d['decision_date'])}",
+                        *([" ", draft_badge()] if is_draft(d) else []),
                     ]
                 )
                 for d in decisions.to_dict("records")
@@ -156,6 +171,7 @@ def case_study_page(
         )
     return html.Article(
         [
+            *([draft_banner("project")] if is_draft(project) else []),
             html.P("Impact case study", className="text-body-secondary small mb-1"),
             html.H1(title, className="h2"),
             html.P(

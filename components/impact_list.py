@@ -13,7 +13,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from components.research_cards import long_date, project_href, readable
+from components.research_cards import draft_badge, is_draft, long_date, project_href, readable
 
 CARD = "impact-decisions"
 BODY = "impact-decisions-body"
@@ -85,6 +85,7 @@ def _citation(row: Mapping[str, Any]) -> html.Li:
     page = f"p. {row['page']}" if present(row.get("page")) else "page not given"
     return html.Li(
         [
+            *([draft_badge(), " "] if is_draft(row) else []),
             dcc.Link(str(row["project_title"]), href=project_href(project_id)),
             html.Span(
                 [
@@ -139,7 +140,10 @@ def decision_items(decisions: pd.DataFrame, citations: pd.DataFrame) -> list[htm
         items.append(
             html.Article(
                 [
-                    html.H3(str(row["title"]), className="h6 mb-1"),
+                    html.H3(
+                        [*([draft_badge(), " "] if is_draft(row) else []), str(row["title"])],
+                        className="h6 mb-1",
+                    ),
                     html.P(
                         [
                             *[
@@ -162,7 +166,9 @@ def decision_items(decisions: pd.DataFrame, citations: pd.DataFrame) -> list[htm
                         **{"aria-label": f"Research cited by {row['title']}"},
                     ),
                 ],
-                className="impact-decision border-bottom pb-3 mb-3",
+                className="impact-decision impact-draft border-bottom pb-3 mb-3"
+                if is_draft(row)
+                else "impact-decision border-bottom pb-3 mb-3",
                 id=f"decision-{decision_id}",
             )
         )

@@ -1,7 +1,8 @@
 """The research library's pieces: result cards, and the sections of a project's page.
 
 Everything here formats plain values (mappings and small DataFrames) that callbacks fetch; no
-function here decides what is public, the queries already did.
+function here decides what is public, the queries already did. Rows whose ``is_published`` is
+false (only ever fetched for staff who may see drafts) are marked "Draft — not public".
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ STATUS_BADGES = {
     "planned": "text-bg-secondary",
 }
 NO_METHODOLOGY = "Methodology not described"
+DRAFT_LABEL = "Draft — not public"
 
 
 def project_href(project_id: str) -> str:
@@ -106,6 +108,44 @@ def methodology_flag() -> html.Span:
     return _badge(NO_METHODOLOGY, "text-bg-warning methodology-missing")
 
 
+def is_draft(row: Mapping[str, Any]) -> bool:
+    """True only for a row the query marked unpublished (staff views)."""
+    published = row.get("is_published", True)
+    return _present(published) and not bool(published)
+
+
+def draft_badge() -> html.Span:
+    return _badge(DRAFT_LABEL, "text-bg-danger draft-badge")
+
+
+def draft_banner(kind: str) -> dbc.Alert:
+    """The notice above a draft record's page (staff only)."""
+    return dbc.Alert(
+        [
+            html.Strong(f"{DRAFT_LABEL}. "),
+            f"This {kind} is a draft. You see it because you are signed in as staff who may "
+            "see drafts; the public gets “not found” at this address until it is published.",
+        ],
+        color="danger",
+        className="draft-banner",
+    )
+
+
+def staff_drafts_note(drafts: int, kind: str, counted: str) -> html.P:
+    """The caption staff see above a list that includes drafts: how many, and that the
+    figures beside it count published records only."""
+    kinds = kind if drafts == 1 else f"{kind}s"
+    return html.P(
+        [
+            html.Strong("Staff view: "),
+            f"this list includes {drafts:,} draft {kinds}, marked “{DRAFT_LABEL}”. "
+            f"{counted} count published {kind}s only, as the public sees them.",
+        ],
+        className="small text-body-secondary border-start border-danger border-3 ps-2 "
+        "staff-drafts-note",
+    )
+
+
 def project_card(row: Mapping[str, Any]) -> dbc.Card:
     """One search result: title (a link to the project), lay summary, status, participation,
     years, provider and topics."""
@@ -120,6 +160,9 @@ def project_card(row: Mapping[str, Any]) -> dbc.Card:
     ]
     if not row.get("has_methodology"):
         meta.append(methodology_flag())
+    draft = is_draft(row)
+    if draft:
+        meta.insert(0, draft_badge())
     details = []
     if _present(row.get("provider_name")):
         details.append(f"Run by {row['provider_name']}")
@@ -144,22 +187,28 @@ def project_card(row: Mapping[str, Any]) -> dbc.Card:
                 else None,
             ]
         ),
-        className="research-result mb-3",
+        className="research-result research-draft mb-3 border-danger"
+        if draft
+        else "research-result mb-3",
     )
 
 
-def results_list(rows: pd.DataFrame) -> html.Div:
-    """The cards of one page of results, or a plain message when nothing matches."""
+def results_list(rows: pd.DataFrame, note: Any = None) -> html.Div:
+    """The cards of one page of results, or a plain message when nothing matches; ``note``
+    (the staff caption) goes above them."""
     if rows.empty:
         return html.Div(
-            dbc.Alert(
-                "No published projects match this search. Try fewer or different words, or "
-                "clear a filter.",
-                color="secondary",
-                className="mb-0",
-            )
+            [
+                note,
+                dbc.Alert(
+                    "No published projects match this search. Try fewer or different words, "
+                    "or clear a filter.",
+                    color="secondary",
+                    className="mb-0",
+                ),
+            ]
         )
-    return html.Div([project_card(row) for row in rows.to_dict("records")])
+    return html.Div([note, *(project_card(row) for row in rows.to_dict("records"))])
 
 
 # --------------------------------------------------------------------------------------------
@@ -305,7 +354,10 @@ def _decisions(decisions: pd.DataFrame) -> Any:
         )
         where = f"{row['decision_body']}, {long_date(row['decision_date'])}"
         body: list[Any] = [
-            html.P(html.Strong(heading), className="mb-0"),
+            html.P(
+                [*([draft_badge(), " "] if is_draft(row) else []), html.Strong(heading)],
+                className="mb-0",
+            ),
             html.P(
                 f"{where} · {readable(str(row['influence_type']).replace('-', ' '))}",
                 className="small text-body-secondary mb-1",
@@ -434,11 +486,14 @@ def project_page(
             section_id="project-researchers",
         ),
     ]
+    draft = is_draft(project)
     return html.Article(
         [
+            *([draft_banner("project")] if draft else []),
             html.H1(str(project["title"]), className="h2"),
             html.Div(
                 [
+                    *([draft_badge()] if draft else []),
                     status_badge(project.get("status")),
                     participation_badge(project.get("participation_level")),
                     *([] if project.get("has_methodology") else [methodology_flag()]),

@@ -14,6 +14,10 @@ Rules:
   SQL; a decision on or before the end is "during the project". Citations of projects with no
   end date are left out.
 - The decisions list is read a page at a time (``LIMIT``/``OFFSET``), newest first.
+- ``include_drafts=True`` (passed by callbacks for staff who may see drafts) lets the decisions
+  list and a case study hold draft decisions and draft projects, each row carrying
+  ``is_published`` so it can be marked. The charts and filter options never take it: staff see
+  the same figures as the public.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from sqlalchemy import (
     func,
     literal,
     select,
+    true,
 )
 
 from warehouse.queries.commissioning import days_between
@@ -82,20 +87,25 @@ _c = fct_policy_citations.c
 _p = dim_projects.c
 
 
-def _cites_published_project() -> ColumnElement[bool]:
+def _shown(column: Any, include_drafts: bool) -> ColumnElement[bool]:
+    return true() if include_drafts else column.is_(True)
+
+
+def _cites_published_project(include_drafts: bool = False) -> ColumnElement[bool]:
     return exists(
         select(literal(1))
         .select_from(fct_policy_citations.join(dim_projects, _p.project_id == _c.project_id))
-        .where(_c.decision_id == _d.decision_id, _p.is_published.is_(True))
+        .where(_c.decision_id == _d.decision_id, _shown(_p.is_published, include_drafts))
     )
 
 
-def decisions_clause(filters: Filters) -> ColumnElement[bool]:
-    """Published decisions under the filters that cite at least one published project."""
+def decisions_clause(filters: Filters, *, include_drafts: bool = False) -> ColumnElement[bool]:
+    """Published decisions under the filters that cite at least one published project; with
+    ``include_drafts`` (staff only), any decision under the filters citing any project."""
     return and_(
-        _d.is_published.is_(True),
+        _shown(_d.is_published, include_drafts),
         where_clause(fct_policy_decisions, filters, DECISION_FILTER_COLUMNS),
-        _cites_published_project(),
+        _cites_published_project(include_drafts),
     )
 
 
@@ -266,13 +276,14 @@ CHART_QUERIES: dict[str, ChartQuery] = {
 
 @dataclass(frozen=True)
 class DecisionsPage:
-    decisions: pd.DataFrame  # decision_id, title, decision_body, decision_date, ...
-    citations: pd.DataFrame  # decision_id, project_id, project_title, snippet, page
+    decisions: pd.DataFrame  # decision_id, title, decision_body, decision_date, ..., is_published
+    citations: pd.DataFrame  # decision_id, project_id, project_title, snippet, page, is_published
     total: int
     offset: int
+    drafts: int = 0  # how many of ``total`` are draft decisions (only with ``include_drafts``)
 
 
-def _citing(engine: Engine, decision_ids: Sequence[str]) -> pd.DataFrame:
+def _citing(engine: Engine, decision_ids: Sequence[str], include_drafts: bool) -> pd.DataFrame:
     statement = (
         select(
             _c.decision_id,
@@ -280,9 +291,10 @@ def _citing(engine: Engine, decision_ids: Sequence[str]) -> pd.DataFrame:
             _p.title.label("project_title"),
             _c.snippet,
             _c.page,
+            _p.is_published,
         )
         .select_from(fct_policy_citations.join(dim_projects, _p.project_id == _c.project_id))
-        .where(_c.decision_id.in_(list(decision_ids)), _p.is_published.is_(True))
+        .where(_c.decision_id.in_(list(decision_ids)), _shown(_p.is_published, include_drafts))
         .order_by(_c.decision_id, _c.project_id)
     )
     return read_frame(statement, engine)
@@ -294,17 +306,22 @@ def decisions_page(
     *,
     page: int = 0,
     page_size: int = DECISIONS_PAGE_SIZE,
+    include_drafts: bool = False,
 ) -> DecisionsPage:
     """One page of the decisions research informed, newest first, with their citations of
-    published projects."""
+    published projects. With ``include_drafts`` (staff only) draft decisions and citations of
+    draft projects are listed too."""
+    clause = decisions_clause(filters, include_drafts=include_drafts)
     with engine.connect() as conn:
-        total = int(
-            conn.execute(
-                select(func.count())
-                .select_from(fct_policy_decisions)
-                .where(decisions_clause(filters))
-            ).scalar_one()
-        )
+        total, drafts = conn.execute(
+            select(
+                func.count(),
+                func.coalesce(func.sum(case((_d.is_published.is_(False), 1), else_=0)), 0),
+            )
+            .select_from(fct_policy_decisions)
+            .where(clause)
+        ).one()
+        total, drafts = int(total), int(drafts)
     last_page = max((total - 1) // page_size, 0)
     offset = min(max(page, 0), last_page) * page_size
     statement = (
@@ -317,15 +334,18 @@ def decisions_page(
             _d.influence_type,
             _d.reach,
             _d.document_url,
+            _d.is_published,
         )
-        .where(decisions_clause(filters))
+        .where(clause)
         .order_by(_d.decision_date.desc(), _d.decision_id)
         .limit(page_size)
         .offset(offset)
     )
     decisions = read_frame(statement, engine)
-    citations = _citing(engine, list(decisions["decision_id"]))
-    return DecisionsPage(decisions=decisions, citations=citations, total=total, offset=offset)
+    citations = _citing(engine, list(decisions["decision_id"]), include_drafts)
+    return DecisionsPage(
+        decisions=decisions, citations=citations, total=total, offset=offset, drafts=drafts
+    )
 
 
 @dataclass(frozen=True)
@@ -336,9 +356,13 @@ class CaseStudy:
     decisions: pd.DataFrame  # decision_id, title, decision_body, decision_date, ..., snippet, page
 
 
-def case_study(engine: Engine, project_id: str) -> CaseStudy | None:
+def case_study(
+    engine: Engine, project_id: str, *, include_drafts: bool = False
+) -> CaseStudy | None:
     """A published project with the published decisions that cite it; None when the project
-    is unknown or unpublished."""
+    is unknown or unpublished. With ``include_drafts`` (staff only) a draft project answers
+    too and draft decisions are listed; ``is_published`` on the project and on each decision
+    says which are drafts."""
     with engine.connect() as conn:
         found = (
             conn.execute(
@@ -352,7 +376,8 @@ def case_study(engine: Engine, project_id: str) -> CaseStudy | None:
                     _p.start_date,
                     _p.end_date,
                     _p.status,
-                ).where(_p.project_id == project_id, _p.is_published.is_(True))
+                    _p.is_published,
+                ).where(_p.project_id == project_id, _shown(_p.is_published, include_drafts))
             )
             .mappings()
             .first()
@@ -393,11 +418,12 @@ def case_study(engine: Engine, project_id: str) -> CaseStudy | None:
             _d.document_url,
             _c.snippet,
             _c.page,
+            _d.is_published,
         )
         .select_from(
             fct_policy_citations.join(fct_policy_decisions, _d.decision_id == _c.decision_id)
         )
-        .where(_c.project_id == project_id, _d.is_published.is_(True))
+        .where(_c.project_id == project_id, _shown(_d.is_published, include_drafts))
         .order_by(_d.decision_date, _d.decision_id),
         engine,
     )

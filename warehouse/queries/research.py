@@ -4,6 +4,10 @@ Rules kept here, so no page can break them:
 - Only published projects (``dim_projects.is_published``) leave this module: in results, facet
   counts, charts and project pages alike. Of the links, only published policy decisions and
   researchers whose consent is ``public`` are shown.
+- The one exception is ``include_drafts=True``, which callbacks pass for staff who may see
+  drafts (``User.sees_drafts``): the results and a project's page then hold draft projects and
+  draft decisions too, each row carrying ``is_published`` so it can be marked. Facet counts and
+  the chart never take it: staff see the same figures as the public.
 - Search is plain ``LIKE`` on lower-cased text, so SQLite and PostgreSQL give the same results:
   every word of the query must appear (anywhere, as part of a word too) in the title, lay
   summary, methodology or findings. Projects whose title holds more of the words come first,
@@ -98,7 +102,13 @@ def _linked(bridge_column: Any, chosen: Sequence[str]) -> ColumnElement[bool]:
 
 def published_clause(filters: Filters) -> ColumnElement[bool]:
     """WHERE clause on ``dim_projects``: published, matching the search and every facet."""
-    clause: ColumnElement[bool] = projects.c.is_published.is_(True)
+    return library_clause(filters)
+
+
+def library_clause(filters: Filters, *, include_drafts: bool = False) -> ColumnElement[bool]:
+    """WHERE clause on ``dim_projects``: matching the search and every facet, and published
+    unless ``include_drafts`` (staff only)."""
+    clause: ColumnElement[bool] = true() if include_drafts else projects.c.is_published.is_(True)
     words = search_words(filters.q)
     if words:
         clause = clause & _search_clause(words)
@@ -134,6 +144,7 @@ class ProjectResults:
     page: int
     pages: int
     rows: pd.DataFrame  # project_id, title, lay_summary, status, participation_level, ...
+    drafts: int = 0  # how many of ``total`` are drafts (only with ``include_drafts``)
 
 
 RESULT_COLUMNS = [
@@ -147,6 +158,7 @@ RESULT_COLUMNS = [
     "end_date",
     "has_methodology",
     "topics",
+    "is_published",
 ]
 
 
@@ -155,19 +167,31 @@ def _has_methodology() -> ColumnElement[bool]:
 
 
 def search_projects(
-    engine: Engine, filters: Filters, *, page: int = 1, per_page: int = 20
+    engine: Engine,
+    filters: Filters,
+    *,
+    page: int = 1,
+    per_page: int = 20,
+    include_drafts: bool = False,
 ) -> ProjectResults:
     """Published projects matching ``filters``, best first, ``per_page`` at a time; ``page``
-    is clamped to the pages there are. Each row carries its topic labels ('; '-joined)."""
-    clause = published_clause(filters)
+    is clamped to the pages there are. Each row carries its topic labels ('; '-joined) and
+    ``is_published``. With ``include_drafts`` (staff only) draft projects match too."""
+    clause = library_clause(filters, include_drafts=include_drafts)
     words = search_words(filters.q)
     title_hits: ColumnElement[int] = literal(0)
     for word in words:
         title_hits = title_hits + case((_contains("title", word), 1), else_=0)
     with engine.connect() as conn:
-        total = int(
-            conn.execute(select(func.count()).select_from(projects).where(clause)).scalar_one()
-        )
+        total, drafts = conn.execute(
+            select(
+                func.count(),
+                func.coalesce(func.sum(case((projects.c.is_published.is_(False), 1), else_=0)), 0),
+            )
+            .select_from(projects)
+            .where(clause)
+        ).one()
+        total, drafts = int(total), int(drafts)
         pages = max(1, -(-total // per_page))
         page = min(max(1, page), pages)
         statement = (
@@ -181,6 +205,7 @@ def search_projects(
                 projects.c.start_date,
                 projects.c.end_date,
                 case((_has_methodology(), True), else_=False).label("has_methodology"),
+                projects.c.is_published,
             )
             .where(clause)
             .order_by(
@@ -204,7 +229,10 @@ def search_projects(
         topics.setdefault(project_id, []).append(label)
     rows["topics"] = ["; ".join(topics.get(pid, [])) for pid in ids]
     rows["has_methodology"] = rows["has_methodology"].astype(bool)
-    return ProjectResults(total=total, page=page, pages=pages, rows=rows[RESULT_COLUMNS])
+    rows["is_published"] = rows["is_published"].astype(bool)
+    return ProjectResults(
+        total=total, page=page, pages=pages, rows=rows[RESULT_COLUMNS], drafts=drafts
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -361,21 +389,24 @@ class ProjectDetail:
     outputs: pd.DataFrame  # title, url, output_type
     grants: pd.DataFrame  # grant_id, title, funder_name, amount_pence, currency, financial_year
     commissions: pd.DataFrame  # ocid, title, buyer_name, stage, value_pence, currency
-    decisions: pd.DataFrame  # decision_id, title, decision_body, decision_date, ... snippet
+    decisions: pd.DataFrame  # decision_id, title, decision_body, ..., snippet, is_published
     recommendations: pd.DataFrame  # recommendation_id, text, status, workstream
     researchers: pd.DataFrame  # researcher_id, display_name, skills, languages, contacts
     unlisted_researchers: int  # registered researchers on it who chose not to be listed
 
 
-def project_detail(engine: Engine, project_id: str) -> ProjectDetail | None:
-    """The published project ``project_id`` with its links; None if unknown or unpublished."""
+def project_detail(
+    engine: Engine, project_id: str, *, include_drafts: bool = False
+) -> ProjectDetail | None:
+    """The published project ``project_id`` with its links; None if unknown or unpublished.
+    With ``include_drafts`` (staff only) a draft project answers too, and the decisions citing
+    it include drafts; ``project["is_published"]`` and the decisions' ``is_published`` say
+    which are drafts."""
+    shown = true() if include_drafts else projects.c.is_published.is_(True)
+    decision_shown = true() if include_drafts else fct_policy_decisions.c.is_published.is_(True)
     with engine.connect() as conn:
         found = (
-            conn.execute(
-                select(projects).where(
-                    projects.c.project_id == project_id, projects.c.is_published.is_(True)
-                )
-            )
+            conn.execute(select(projects).where(projects.c.project_id == project_id, shown))
             .mappings()
             .first()
         )
@@ -469,15 +500,13 @@ def project_detail(engine: Engine, project_id: str) -> ProjectDetail | None:
                 fct_policy_decisions.c.influence_type,
                 fct_policy_citations.c.snippet,
                 fct_policy_citations.c.page,
+                fct_policy_decisions.c.is_published,
             )
             .join(
                 fct_policy_citations,
                 fct_policy_citations.c.decision_id == fct_policy_decisions.c.decision_id,
             )
-            .where(
-                fct_policy_citations.c.project_id == project_id,
-                fct_policy_decisions.c.is_published.is_(True),
-            )
+            .where(fct_policy_citations.c.project_id == project_id, decision_shown)
             .order_by(fct_policy_decisions.c.decision_date, fct_policy_decisions.c.decision_id),
             conn,
         )
