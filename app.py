@@ -15,10 +15,13 @@ from warehouse.db import shared_engine
 from web.auth import install_auth
 from web.caching import install_caching
 from web.chart_api import chart_api
+from web.editing_api import editing_api
 from web.embeds import embeds
 from web.headers import install_headers
 from web.not_found import install_not_found
 from web.records_api import records_api
+from web.snapshots_api import snapshots_api
+from web.uploads import uploads
 
 config = load_config()
 
@@ -43,8 +46,11 @@ app.index_string = (
 server = app.server
 install_auth(server, config.site_name)
 server.register_blueprint(records_api)
+server.register_blueprint(editing_api)
 server.register_blueprint(chart_api)
 server.register_blueprint(embeds)
+server.register_blueprint(snapshots_api)
+server.register_blueprint(uploads)
 install_headers(server, app.csp_hashes, config)
 install_caching(server, shared_engine)
 install_not_found(server, dash.page_registry.values)

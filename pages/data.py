@@ -2,6 +2,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from components import ids
 from components import quality_tables as q
 
 dash.register_page(
@@ -26,6 +27,7 @@ def layout(**_query: str) -> html.Div:
                 "with its sha256, so anyone can check that a copy is the file that was loaded.",
                 className="lead",
             ),
+            html.Div(id=ids.DATA_ADMIN),  # the upload and every rejected row, for admin only
             dbc.Row(
                 [
                     dbc.Col(

@@ -31,6 +31,7 @@ def layout(**query: str) -> html.Div:
                 ],
                 className="lead",
             ),
+            html.Div(id=ids.OVERVIEW_SNAPSHOT),
             filter_bar("overview", FILTERS, query),
             dcc.Loading(dbc.Row(id=ids.OVERVIEW_HEADLINES, className="g-3 mb-4"), delay_show=300),
             html.H2("What the warehouse holds", className="h5 mt-4"),

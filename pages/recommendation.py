@@ -29,5 +29,8 @@ def layout(recommendation_id: str | None = None, **_query: str) -> html.Div:
                 **{"aria-label": "Breadcrumb"},
             ),
             dcc.Loading(html.Div(id=ids.RECOMMENDATION_DETAIL), delay_show=400),
+            # For a lead of its workstream: the update and milestone forms (empty for others).
+            html.Div(id=ids.RECOMMENDATION_EDITOR),
+            html.Div(id=ids.RECOMMENDATION_HISTORY),
         ]
     )

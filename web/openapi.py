@@ -28,6 +28,8 @@ from warehouse.queries.records import (
     Dataset,
     Nested,
 )
+from web.snapshots_api import openapi_paths as snapshot_paths
+from web.snapshots_api import openapi_schemas as snapshot_schemas
 
 OPENAPI_VERSION = "3.1.0"
 API_VERSION = "1.0.0"
@@ -592,6 +594,7 @@ def openapi_document() -> dict[str, Any]:
         "Index": _index_schema(),
         "ThreeSixtyGivingPackage": _package_schema(),
         **_chart_schemas(),
+        **snapshot_schemas(),
     }
     paths: dict[str, Any] = {**_other_paths()}
     for dataset in DATASETS:
@@ -599,6 +602,7 @@ def openapi_document() -> dict[str, Any]:
         schemas[f"{_schema_name(dataset)}Page"] = _page_schema(dataset)
         paths.update(_dataset_paths(dataset))
     paths.update(_chart_paths())
+    paths.update(snapshot_paths())
     return {
         "openapi": OPENAPI_VERSION,
         "info": {
@@ -618,6 +622,7 @@ def openapi_document() -> dict[str, Any]:
             {"name": "records", "description": "Published records"},
             {"name": "charts", "description": "Chart data and images"},
             {"name": "about", "description": "Provenance and this description"},
+            {"name": "snapshots", "description": "Frozen board snapshots"},
         ],
         "paths": paths,
         "components": {"schemas": schemas},

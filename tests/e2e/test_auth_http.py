@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import dash
@@ -18,12 +19,13 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, text
 
-from warehouse import users
+from warehouse import snapshots, users
 from warehouse.db import make_engine
 from web.openapi import openapi_document
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
+MATRIX_SNAPSHOT = "role-matrix-2026-01-01"  # frozen by the warehouse fixture
 ROLES = ("public", "lead", "leadership", "admin")
 _addresses = itertools.count(1)
 
@@ -42,6 +44,10 @@ def warehouse(live_server: str) -> Iterator[Engine]:
                 role,
                 ["WS1"] if role == "lead" else [],
             )
+    if snapshots.get_snapshot(engine, MATRIX_SNAPSHOT) is None:
+        leader = users.find_user(engine, "leadership@matrix.example")
+        assert leader is not None
+        snapshots.freeze(engine, name="Role matrix", as_of=date(2026, 1, 1), user_id=leader.user_id)
     yield engine
     engine.dispose()
 
@@ -320,6 +326,8 @@ def page_routes(engine: Engine) -> list[str]:
         "recommendation_id": _first(
             engine, "SELECT MIN(recommendation_id) FROM dim_recommendations"
         ),
+        "load_run_id": _first(engine, "SELECT MIN(load_run_id) FROM meta_load_runs"),
+        "snapshot_id": MATRIX_SNAPSHOT,
     }
     routes = []
     for page in dash.page_registry.values():
@@ -335,7 +343,7 @@ def api_routes() -> list[str]:
     """Every GET endpoint in openapi.json, chart ids filled with a real chart."""
     chart = openapi_chart_ids()[0]
     return [
-        path.replace("{chart_id}", chart)
+        path.replace("{chart_id}", chart).replace("{snapshot_id}", MATRIX_SNAPSHOT)
         for path, operations in openapi_document()["paths"].items()
         if "get" in operations
     ]
@@ -344,6 +352,9 @@ def api_routes() -> list[str]:
 # Routes that are not public today: (path, {role: status}).
 GUARDED = {
     "/admin/users": {"public": 302, "lead": 403, "leadership": 403, "admin": 200},
+    "/data/rejected.csv": {"public": 302, "lead": 403, "leadership": 403, "admin": 200},
+    "/data/loads/1/rejected.csv": {"public": 302, "lead": 403, "leadership": 403, "admin": 200},
+    "/snapshots/new": {"public": 302, "lead": 403, "leadership": 303, "admin": 303},
 }
 OPEN = ("/sign-in", "/healthz")
 

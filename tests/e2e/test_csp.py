@@ -52,6 +52,11 @@ def _page_paths(live_server: str) -> list[str]:
     values = {
         "project_id": cited,
         "recommendation_id": recommendation["results"][0]["recommendation_id"],
+        "snapshot_id": next(
+            (s["snapshot_id"] for s in _fetch_json(f"{live_server}/api/v1/snapshots")["snapshots"]),
+            "no-snapshot-yet",  # the not-found state runs under the policy too
+        ),
+        "load_run_id": 1,  # the public's "sign in as an administrator" state
     }
     paths = []
     for entry in dash.page_registry.values():

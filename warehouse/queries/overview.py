@@ -16,6 +16,7 @@ from warehouse.schema import (
     fct_grants,
     fct_policy_decisions,
     fct_spend,
+    meta_audit_log,
     meta_load_runs,
     meta_source_files,
 )
@@ -62,14 +63,16 @@ def last_load_time(engine: Engine) -> datetime | None:
 
 
 def load_generation(engine: Engine) -> str:
-    """A token that changes whenever a load run starts or finishes: caches and search indexes
-    built from the warehouse are stale once it differs from the one they were built under."""
+    """A token that changes whenever a load run starts or finishes, or an edit is made on the
+    site (``meta_audit_log``): caches and search indexes built from the warehouse are stale
+    once it differs from the one they were built under."""
     runs = meta_load_runs.c
+    edits = select(func.max(meta_audit_log.c.audit_id)).scalar_subquery()
     with engine.connect() as conn:
-        latest, count, finished = conn.execute(
-            select(func.max(runs.load_run_id), func.count(), func.max(runs.finished_at))
+        latest, count, finished, edit = conn.execute(
+            select(func.max(runs.load_run_id), func.count(), func.max(runs.finished_at), edits)
         ).one()
-    return f"{latest or 0}.{count}.{finished.isoformat() if finished else '-'}"
+    return f"{latest or 0}.{count}.{finished.isoformat() if finished else '-'}.{edit or 0}"
 
 
 def source_publishers(engine: Engine) -> tuple[int, list[str]]:
