@@ -113,6 +113,11 @@ def _refused(recommendation_id: str, message: str) -> tuple[Any, Any, Any]:
     State(ids.EDITOR_PROGRESS, "value"),
     State(ids.EDITOR_MILESTONE, "value"),
     prevent_initial_call=True,
+    # A second click while the first is saved would post from the version just replaced.
+    running=[
+        (Output(ids.EDITOR_PUBLISH, "disabled"), True, False),
+        (Output(ids.EDITOR_DRAFT, "disabled"), True, False),
+    ],
 )
 def post_update(
     publish_clicks: int | None,
@@ -205,6 +210,7 @@ def publish_draft(clicks: list[int | None], recommendation_id: str | None) -> tu
     State(ids.EDITOR_MILESTONE_DONE, "value"),
     State(ids.EDITOR_MILESTONE_VERSIONS, "data"),
     prevent_initial_call=True,
+    running=[(Output(ids.EDITOR_MILESTONE_SAVE, "disabled"), True, False)],
 )
 def save_milestone(
     clicks: int | None,

@@ -207,3 +207,27 @@ def test_a_lead_adds_and_edits_a_milestone(
     expect(entry).to_contain_text("Edited milestone “Evaluation report published”")
     expect(entry).to_contain_text(NAME)
     assert console_errors == []
+
+
+def test_a_double_click_on_save_saves_one_draft_and_no_conflict(
+    live_server: str, page: Page, console_errors: ConsoleErrors, other_lead: StaffMember
+) -> None:
+    rid = "R02"  # demo: workstream WS1
+    address = f"{live_server}/recommendations/{rid}"
+    page.goto(f"{live_server}/sign-in?next=/recommendations/{rid}")
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(address)
+    editor = page.locator("#recommendation-editing")
+    note = "Steering group met; one draft only, however eagerly it is saved."
+    page.get_by_label("What happened").fill(note)
+    # A second click 150 ms after the first, while the first is being saved.
+    editor.get_by_role("button", name="Save as draft").evaluate(
+        "button => { button.click(); setTimeout(() => button.click(), 150); }"
+    )
+    expect(editor.locator(".editor-alert")).to_contain_text("Draft saved")
+    page.wait_for_load_state("networkidle")
+    expect(editor.locator(".editor-alert")).not_to_contain_text("Someone else changed")
+    expect(editor.locator(".editor-draft").filter(has_text=note)).to_have_count(1)
+    assert console_errors == []
