@@ -7,14 +7,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, insert, select
 
 from data_pipeline.config import Config
 from data_pipeline.load import load_file
 from warehouse.queries import load_runs
-from warehouse.schema import meta_rejected_rows
+from warehouse.queries.overview import last_load_time
+from warehouse.schema import meta_load_runs, meta_rejected_rows
 
 HEADER = "researcher_id,display_name,consent"
 
@@ -85,3 +87,23 @@ def test_text_a_spreadsheet_would_run_is_defused() -> None:
     assert load_runs._cell("plain") == "plain"
     assert load_runs._cell(None) == ""
     assert load_runs._cell(-3) == -3
+
+
+def test_a_file_rejected_whole_is_not_the_last_load(engine: Engine, tmp_path: Path) -> None:
+    result = load_file(engine, _register(tmp_path, "people.csv", ["R-1,One,hidden"]), Config())
+    assert result.status == "loaded"
+    loaded = last_load_time(engine)
+    assert loaded is not None
+    later = loaded + timedelta(hours=1)
+    with engine.begin() as conn:
+        conn.execute(
+            insert(meta_load_runs).values(
+                file_name="broken.csv",
+                sha256="0" * 64,
+                started_at=later,
+                finished_at=later,
+                status="rejected",
+                message="broken.csv: cannot be read",
+            )
+        )
+    assert last_load_time(engine) == loaded

@@ -56,9 +56,13 @@ def warehouse_holdings(engine: Engine) -> pd.DataFrame:
 
 
 def last_load_time(engine: Engine) -> datetime | None:
-    """When the most recent load run finished, or None if nothing has been loaded."""
+    """When the most recent load run that changed the warehouse finished, or None if nothing
+    has been loaded. A file rejected whole changed nothing, so it is not the last load."""
+    runs = meta_load_runs.c
     with engine.connect() as conn:
-        value = conn.execute(select(func.max(meta_load_runs.c.finished_at))).scalar_one()
+        value = conn.execute(
+            select(func.max(runs.finished_at)).where(runs.status != "rejected")
+        ).scalar_one()
     return value if isinstance(value, datetime) else None
 
 
