@@ -53,6 +53,7 @@ TEMPLATE = Environment(autoescape=True).from_string(
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ chart.title }} · {{ site }}</title>
+<link rel="icon" type="image/x-icon" href="/_favicon.ico">
 <meta name="description" content="{{ summary }}">
 <link rel="canonical" href="{{ page_url }}">
 <meta property="og:type" content="website">

@@ -302,6 +302,8 @@ def test_every_chart_has_an_embed_page_with_its_facts_and_sharing_tags(
         assert f"http://localhost{chart.page}#card-{chart_id}" in page
         assert 'id="embed-figure"' in page and "/plotly.min.js" in page
         assert "<script>" not in page, "no inline script: the CSP allows none"
+        # The site's icon, so a browser does not ask for /favicon.ico, which is no page.
+        assert '<link rel="icon" type="image/x-icon" href="/_favicon.ico">' in page
 
 
 def test_embed_keeps_the_filters_in_its_links(client: FlaskClient) -> None:
