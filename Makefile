@@ -21,7 +21,8 @@ db: install
 	$(PY) -m data_pipeline demo --if-empty --out demo_data
 
 run: db
-	$(VENV)/bin/gunicorn app:server --bind $(HOST):$(PORT) --workers 2 --no-control-socket
+	$(VENV)/bin/gunicorn app:server --bind $(HOST):$(PORT) --workers 2 --threads 4 \
+	  --no-control-socket
 
 # Chromium for the browser tests comes from Debian; Playwright's own download is not used.
 chromium:

@@ -9,8 +9,23 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       const name = graphId.replace(/^chart-/, "").replace(/-graph$/, "");
       window.Plotly.downloadImage(plot, { format: format, filename: name, scale: 2 });
     },
+    // A chart card's table is built on the server only while it is open (for these filters).
+    tableWanted: function (open, state) {
+      return open ? { filters: state || {} } : window.dash_clientside.no_update;
+    },
     currentLink: function (clicks, cardId) {
       return window.location.href.split("#")[0] + "#" + cardId;
+    },
+    // The filter bar's values by filter name (controls first, then text boxes).
+    collectFilters: function (values, texts) {
+      const inputs = window.dash_clientside.callback_context.inputs_list;
+      const controls = inputs[0].concat(inputs[1]);
+      const all = (values || []).concat(texts || []);
+      const state = {};
+      controls.forEach(function (item, index) {
+        state[item.id.name] = all[index] === undefined ? null : all[index];
+      });
+      return state;
     },
     syncUrl: function (state) {
       const params = new URLSearchParams();

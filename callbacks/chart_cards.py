@@ -2,10 +2,18 @@
 
 Charts are drawn from the page's filter state, so every card on a page follows the same
 filters, and the URL (written by callbacks/filter_bar.py) restores them.
+
+Caching: a chart's numbers and its drawn answer are kept in ``web.caching.cache`` under (chart,
+filters, theme, load generation), so a new load is never answered from an older one. Charts
+show published data only and their queries take no user, so one answer serves every role;
+nothing here may read ``current_user()``. The table view is built only while it is open: a
+client-side gate (``observatory.tableWanted``) passes the filter state on to the server only
+then, so a collapsed table costs no request and no rendering.
 """
 
 from __future__ import annotations
 
+import hashlib
 from functools import partial
 from typing import Any
 
@@ -21,14 +29,42 @@ from figures.table_view import readable_table
 from warehouse.db import shared_engine
 from warehouse.queries.charts import CHART_QUERIES
 from warehouse.queries.filters import Filters
-from warehouse.queries.overview import last_load_time
+from web.caching import cache, current_generation
 
 NO_DATA = "No records match these filters. Clear a filter to see more."
 
 
+def _key(kind: str, chart_id: str, filters: Filters, generation: str | None, theme: str) -> str:
+    digest = hashlib.sha256(repr(filters).encode()).hexdigest()[:32]
+    return f"chart:{kind}:{generation}:{chart_id}:{theme}:{digest}"
+
+
+def _numbers(chart_id: str, filters: Filters, generation: str | None) -> pd.DataFrame:
+    key = _key("data", chart_id, filters, generation, "")
+    data = cache.get(key)
+    if not isinstance(data, pd.DataFrame):
+        data = CHART_QUERIES[chart_id](shared_engine(), filters)
+        cache.set(key, data)
+    return data
+
+
 def chart_data(chart_id: str, filter_values: dict[str, Any] | None) -> pd.DataFrame:
-    """The numbers behind a chart for these filter values."""
-    return CHART_QUERIES[chart_id](shared_engine(), Filters.from_values(filter_values or {}))
+    """The numbers behind a chart for these filter values (cached for this load)."""
+    generation = current_generation(shared_engine()).generation
+    return _numbers(chart_id, Filters.from_values(filter_values or {}), generation)
+
+
+def _drawn(chart: Chart, data: pd.DataFrame, updated: str, theme: str) -> tuple[Any, ...]:
+    """The draw callback's outputs, as plain data that the cache can keep."""
+    n = f"{records_counted(chart, data):,}"
+    if data.empty:
+        return {}, "d-none", {}, NO_DATA, True, n, updated
+    figure = chart.build(data, theme)
+    # The graph is responsive, which makes Dash drop the figure's height and fill the
+    # container instead; without a height of its own the container collapses to nothing
+    # when the window narrows.
+    style = {"height": f"{figure.layout.height}px"} if figure.layout.height else {}
+    return figure.to_plotly_json(), "chart-graph", style, None, False, n, updated
 
 
 def _register(chart: Chart) -> None:
@@ -42,31 +78,20 @@ def _register(chart: Chart) -> None:
         Output(part("message"), "is_open"),
         Output(part("n"), "children"),
         Output(part("updated"), "children"),
-        Output(part("table"), "children"),
         Input(ids.FILTER_STATE, "data"),
         Input(ids.THEME_STORE, "data"),
     )
     def draw(filter_values: dict[str, Any] | None, theme: str | None) -> tuple[Any, ...]:
-        data = chart_data(chart.chart_id, filter_values)
-        loaded = last_load_time(shared_engine())
-        updated = loaded.strftime("%d %b %Y") if loaded else "never"
-        n = f"{records_counted(chart, data):,}"
-        if data.empty:
-            return {}, "d-none", {}, NO_DATA, True, n, updated, None
-        figure = chart.build(data, theme or "light")
-        # The graph is responsive, which makes Dash drop the figure's height and fill the
-        # container instead; without a height of its own the container collapses to nothing
-        # when the window narrows.
-        style = {"height": f"{figure.layout.height}px"} if figure.layout.height else {}
-        table = dbc.Table.from_dataframe(
-            readable_table(data),
-            striped=True,
-            bordered=False,
-            hover=True,
-            size="sm",
-            class_name="mb-0",
-        )
-        return figure, "chart-graph", style, None, False, n, updated, table
+        seen = current_generation(shared_engine())
+        filters, theme = Filters.from_values(filter_values or {}), theme or "light"
+        key = _key("drawn", chart.chart_id, filters, seen.generation, theme)
+        answer = cache.get(key)
+        if not isinstance(answer, tuple):
+            data = _numbers(chart.chart_id, filters, seen.generation)
+            updated = seen.last_modified.strftime("%d %b %Y") if seen.last_modified else "never"
+            answer = _drawn(chart, data, updated, theme)
+            cache.set(key, answer)
+        return answer
 
     @callback(
         Output(part("table-collapse"), "is_open"),
@@ -77,6 +102,31 @@ def _register(chart: Chart) -> None:
     def toggle_table(clicks: int) -> tuple[bool, str]:
         shown = bool(clicks % 2)
         return shown, "Chart only" if shown else "Table"
+
+    clientside_callback(
+        ClientsideFunction("observatory", "tableWanted"),
+        Output(part("table-wanted"), "data"),
+        Input(part("table-collapse"), "is_open"),
+        Input(ids.FILTER_STATE, "data"),
+    )
+
+    @callback(
+        Output(part("table"), "children"),
+        Input(part("table-wanted"), "data"),
+        prevent_initial_call=True,
+    )
+    def table(wanted: dict[str, Any] | None) -> Any:
+        data = chart_data(chart.chart_id, (wanted or {}).get("filters"))
+        if data.empty:
+            return None
+        return dbc.Table.from_dataframe(
+            readable_table(data),
+            striped=True,
+            bordered=False,
+            hover=True,
+            size="sm",
+            class_name="mb-0",
+        )
 
     @callback(
         Output(part("csv-download"), "data"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from dash import ALL, ClientsideFunction, Input, Output, callback, clientside_callback, ctx
@@ -10,17 +11,16 @@ from components import ids
 from warehouse.db import shared_engine
 from warehouse.queries.charts import filter_options
 from warehouse.queries.filters import Filters
+from web.caching import cache, current_generation
 
-
-@callback(
+# In the browser: the page's charts wait for the filter state, so a server round trip here
+# would delay every first draw.
+clientside_callback(
+    ClientsideFunction("observatory", "collectFilters"),
     Output(ids.FILTER_STATE, "data"),
     Input(ids.filter_control(ALL, ALL), "value"),  # type: ignore[arg-type]
     Input(ids.filter_text(ALL, ALL), "value"),  # type: ignore[arg-type]
 )
-def collect_filters(values: list[Any], texts: list[Any]) -> dict[str, Any]:
-    controls = [*ctx.inputs_list[0], *ctx.inputs_list[1]]
-    names = [item["id"]["name"] for item in controls]
-    return dict(zip(names, [*values, *texts], strict=True))
 
 
 clientside_callback(
@@ -38,6 +38,12 @@ def show_options(state: dict[str, Any] | None) -> list[list[dict[str, str]]]:
     controls = [item["id"] for item in ctx.outputs_list]
     filters = Filters.from_values(state or {})
     engine = shared_engine()
+    # Public counts that take no user: one cached answer per (controls, filters, load).
+    asked = hashlib.sha256(f"{controls!r} {filters!r}".encode()).hexdigest()
+    key = f"options:{current_generation(engine).generation}:{asked}"
+    cached = cache.get(key)
+    if isinstance(cached, list):
+        return cached
     result = []
     for control in controls:
         options = filter_options(engine, control["page"], control["name"], filters)
@@ -47,6 +53,7 @@ def show_options(state: dict[str, Any] | None) -> list[list[dict[str, str]]]:
                 for row in options.itertuples()
             ]
         )
+    cache.set(key, result)
     return result
 
 

@@ -60,6 +60,8 @@ def chart_card(chart_id: str) -> dbc.Card:
                         id=part("table-collapse"),
                         is_open=False,
                     ),
+                    # The filter state, passed on only while the table is open (built then).
+                    dcc.Store(id=part("table-wanted")),
                 ]
             ),
             dbc.CardFooter(

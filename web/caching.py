@@ -128,6 +128,11 @@ def _current_generation(engine: Engine) -> Seen:
     return seen
 
 
+def current_generation(engine: Engine) -> Seen:
+    """The same, for other cached answers keyed by generation (the chart callbacks')."""
+    return _current_generation(engine)
+
+
 def _storable(response: Response) -> bool:
     return (
         request.method == "GET"
