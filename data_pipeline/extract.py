@@ -18,6 +18,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from data_pipeline.errors import FileRejected
@@ -26,6 +27,7 @@ from data_pipeline.transform import normalise_title
 ROW = "__row__"
 _MOJIBAKE_BOM = "ï»¿"
 _GZIP_MAGIC = b"\x1f\x8b"
+_UTF8_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass
@@ -34,6 +36,7 @@ class Source:
 
     path: Path
     content: bytes = field(repr=False)
+    _is_utf8: bool = field(default=False, init=False, repr=False, compare=False)
 
     @classmethod
     def from_path(cls, path: Path) -> Source:
@@ -71,8 +74,20 @@ class Source:
                 text = self.content.decode(encoding)
             except UnicodeDecodeError:
                 continue
+            self._is_utf8 = encoding == "utf-8-sig"
             return text.removeprefix(_MOJIBAKE_BOM).removeprefix("\ufeff")
         raise FileRejected(self.name, "is not text in UTF-8, cp1252 or ISO-8859-1")
+
+    def utf8(self) -> bytes:
+        """``text`` encoded as UTF-8. A UTF-8 file is its own bytes less the marks ``text``
+        drops, so a large file is not encoded a second time."""
+        text = self.text
+        if not self._is_utf8:
+            return text.encode("utf-8")
+        body = self.content
+        for mark in (_UTF8_BOM, _MOJIBAKE_BOM.encode("utf-8"), _UTF8_BOM):
+            body = body.removeprefix(mark)
+        return body
 
     @cached_property
     def json(self) -> Any:
@@ -132,7 +147,7 @@ def read_csv_frame(source: Source) -> pd.DataFrame:
         # Bytes, not io.StringIO: a StringIO holds four bytes per character, which at a
         # million grants was the largest single allocation of a load.
         frame = pd.read_csv(
-            io.BytesIO(source.text.encode("utf-8")),
+            io.BytesIO(source.utf8()),
             encoding="utf-8",
             dtype=str,
             keep_default_na=False,
@@ -145,9 +160,23 @@ def read_csv_frame(source: Source) -> pd.DataFrame:
         str(c).replace("\ufeff", "").replace(_MOJIBAKE_BOM, "").strip() for c in frame.columns
     ]
     frame = frame.loc[:, [not c.startswith("Unnamed:") for c in frame.columns]]
-    empty = (frame == "").all(axis=1)
+    empty = _empty_rows(frame)
     frame[ROW] = frame.index + 2
-    return frame.loc[~empty].reset_index(drop=True)
+    return frame.loc[~empty].reset_index(drop=True) if empty.any() else frame
+
+
+def _empty_rows(frame: pd.DataFrame) -> np.ndarray:
+    """``(frame == "").all(axis=1)``, looking only at the rows still empty so far: after the
+    first column or two almost none are, so a large file's cells are not all compared."""
+    rows = np.arange(len(frame))
+    for position in range(frame.shape[1]):
+        if not len(rows):
+            break
+        values = frame.iloc[:, position].to_numpy(dtype=object)
+        rows = rows[values[rows] == ""]
+    empty = np.zeros(len(frame), dtype=bool)
+    empty[rows] = True
+    return empty
 
 
 def read_xlsx_frames(source: Source) -> dict[str, pd.DataFrame]:

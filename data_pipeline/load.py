@@ -1,7 +1,8 @@
 """Loading one file: detect, parse, then write everything in one transaction.
 
 A file rejected whole writes nothing. A file that loads writes its rows, its rejects, its
-load run and its source-file record together, or (if the process dies part-way) none of them.
+load run, its source-file record and the rebuilt marts its rows feed together, or (if the
+process dies part-way) none of them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, insert, or_, select, update
+from sqlalchemy import Connection, Engine, Table, insert, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from data_pipeline.config import Config
@@ -20,6 +21,7 @@ from data_pipeline.errors import FileRejected, Problem
 from data_pipeline.extract import Source
 from data_pipeline.formats import detect_format, format_by_id
 from data_pipeline.formats.base import Parsed, reject_records
+from warehouse.db import bulk_load_settings
 from warehouse.marts import refresh_marts
 from warehouse.schema import meta_load_runs, meta_rejected_rows, meta_source_files
 from warehouse.upsert import UpsertCounts, delete_stale_links, upsert_frame
@@ -80,7 +82,7 @@ def load_file(
         )
     progress("loading", 0.6)
     try:
-        with engine.begin() as conn:
+        with engine.begin() as conn, bulk_load_settings(conn):
             result = _write(conn, source, parsed)
     except SQLAlchemyError as error:
         # The transaction has been rolled back: the warehouse is as it was.
@@ -113,13 +115,17 @@ def _write(conn: Connection, source: Source, parsed: Parsed) -> LoadResult:
     ).scalar_one()
 
     primary = UpsertCounts()
+    changed: list[Table] = []  # tables this load inserted, updated or deleted rows of
     for scope in parsed.replace_links:
         keep = next((f for t, f in parsed.frames if t is scope.table), pd.DataFrame())
-        delete_stale_links(conn, scope.table, scope.parent_column, scope.parent_ids, keep)
+        if delete_stale_links(conn, scope.table, scope.parent_column, scope.parent_ids, keep):
+            changed.append(scope.table)
     for table, frame in parsed.frames:
         counts = upsert_frame(
             conn, table, frame, source_file_id=source_file_id, load_run_id=load_run_id
         )
+        if counts.inserted or counts.updated:
+            changed.append(table)
         if table is parsed.primary:
             primary = counts
 
@@ -137,7 +143,8 @@ def _write(conn: Connection, source: Source, parsed: Parsed) -> LoadResult:
             rows_rejected=rejected_rows,
         )
     )
-    refresh_marts(conn)
+    # Only the marts these tables feed: every earlier load left the others consistent.
+    refresh_marts(conn, changed)
     problems = [
         Problem(source.name, r["row_number"], r["field"], r["reason"])
         for r in reject_records(parsed.rejects)

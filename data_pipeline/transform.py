@@ -203,6 +203,10 @@ GEO_PREFIX_TYPES = {
 
 def geo_type_from_code(codes: pd.Series) -> pd.Series:
     """Area type from the ONS code prefix (E01 -> LSOA, E05 -> WD, ...); <NA> if unknown."""
+    return per_distinct(codes, _geo_type_from_code)
+
+
+def _geo_type_from_code(codes: pd.Series) -> pd.Series:
     prefix = codes.astype("string").str.strip().str.upper().str.slice(0, 3)
     return prefix.map(GEO_PREFIX_TYPES).astype("string")
 
@@ -228,6 +232,10 @@ ORG_PREFIX_TYPES = {
 
 def org_type_from_id(org_ids: pd.Series) -> pd.Series:
     """Organisation type from its org-id prefix; ``other`` where unknown, <NA> where blank."""
+    return per_distinct(org_ids, _org_type_from_id)
+
+
+def _org_type_from_id(org_ids: pd.Series) -> pd.Series:
     ids = org_ids.astype("string").str.strip().str.upper()
     two = ids.str.extract(r"^([A-Z0-9]+-[A-Z0-9]+)-", expand=False)
     kind = two.map(ORG_PREFIX_TYPES).astype("string")

@@ -7,6 +7,7 @@ unchanged are left alone, so a file loaded twice changes nothing.
 
 from __future__ import annotations
 
+import csv
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -33,6 +34,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 LINEAGE = ("source_file_id", "load_run_id", "row_hash")
 _STAGE_ROWS = 50_000
+_COPY_NULL = "\\N"
 
 
 @dataclass
@@ -117,16 +119,26 @@ def _fill_staging(conn: Connection, stage: Table, frame: pd.DataFrame) -> None:
     columns = [c.name for c in stage.columns]
     prepared = {name: _column_values(stage.c[name], frame[name], dialect) for name in columns}
     if dialect == "postgresql":
-        # object dtype: a column of integers with gaps would otherwise become float and be
-        # written as "12.0", which COPY refuses for an integer column.
-        out = pd.DataFrame(prepared, columns=columns, dtype=object)
-        buffer = io.StringIO()
-        out.to_csv(buffer, index=False, header=False, na_rep="\\N")
+        # The values are Python's own (an integer stays "12", never "12.0"), written by the C
+        # csv writer a slice at a time, so the whole file's CSV text never exists at once.
+        # A missing value is an unquoted backslash-N, which COPY reads as NULL; an empty text
+        # stays an empty text.
         raw = conn.connection.dbapi_connection
         quoted = ", ".join(f'"{c}"' for c in columns)
         statement = f"COPY {stage.name} ({quoted}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
         with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
-            copy.write(buffer.getvalue())
+            for start in range(0, len(frame), _STAGE_ROWS):
+                chunk = [
+                    [
+                        _COPY_NULL if v is None else v
+                        for v in prepared[name][start : start + _STAGE_ROWS]
+                    ]
+                    for name in columns
+                ]
+                buffer = io.StringIO()
+                # "\r\n" ends each row, so a value holding either character is quoted.
+                csv.writer(buffer, lineterminator="\r\n").writerows(zip(*chunk, strict=True))
+                copy.write(buffer.getvalue())
         return
     placeholders = ", ".join("?" for _ in columns)
     quoted = ", ".join(f'"{c}"' for c in columns)

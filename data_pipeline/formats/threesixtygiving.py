@@ -52,6 +52,8 @@ from warehouse.schema import dim_organisations, fct_grants
 
 def _reject_duplicates(ids: pd.Series, rows: pd.Series, add: AddProblem, field_name: str) -> None:
     later, first_row = duplicate_ids(ids, rows)
+    if not later.any():  # the reasons are text for every row: made only when needed
+        return
     reason = (
         quoted(text(ids))
         + " was first seen at row "

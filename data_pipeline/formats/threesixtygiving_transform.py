@@ -171,11 +171,11 @@ def usability_checks(canonical: pd.DataFrame, add: AddProblem) -> None:
         if key not in canonical:
             continue
         number, _ = parse_number(canonical[key])
-        add(
-            (number < 0).fillna(False).astype(bool),
-            key,
-            quoted(canonical[key]) + " is negative; amounts must be zero or more",
-        )
+        negative = (number < 0).fillna(False).astype(bool)
+        if negative.any():  # the reasons are text for every row: made only when needed
+            add(
+                negative, key, quoted(canonical[key]) + " is negative; amounts must be zero or more"
+            )
     for key in ORG_IDS:
         if key not in canonical:
             continue
@@ -190,13 +190,15 @@ def usability_checks(canonical: pd.DataFrame, add: AddProblem) -> None:
         if key not in canonical or not isinstance(table.c[column].type, String) or not limit:
             continue
         length = text(canonical[key]).str.len()
-        add(
-            (length > limit).fillna(False).astype(bool),
-            key,
-            "is "
-            + length.astype("string")
-            + f" characters long; the warehouse holds at most {limit}",
-        )
+        too_long = (length > limit).fillna(False).astype(bool)
+        if too_long.any():
+            add(
+                too_long,
+                key,
+                "is "
+                + length.astype("string")
+                + f" characters long; the warehouse holds at most {limit}",
+            )
 
 
 def direction_of(
@@ -205,8 +207,8 @@ def direction_of(
     """``awarded`` when a home organisation is the funder, ``received`` when it is the
     recipient, else ``external``; and that home organisation's id."""
     home = set(config.home_ids)
-    funder = funder_ids.astype("string").str.strip().str.upper()
-    recipient = recipient_ids.astype("string").str.strip().str.upper()
+    funder = per_distinct(funder_ids, _upper_stripped)
+    recipient = per_distinct(recipient_ids, _upper_stripped)
     gives = funder.isin(home).fillna(False).astype(bool)
     gets = recipient.isin(home).fillna(False).astype(bool) & ~gives
     direction = pd.Series("external", index=funder_ids.index, dtype="string")
@@ -216,6 +218,10 @@ def direction_of(
     home_org[gives] = text(funder_ids)[gives]
     home_org[gets] = text(recipient_ids)[gets]
     return direction, home_org
+
+
+def _upper_stripped(values: pd.Series) -> pd.Series:
+    return values.astype("string").str.strip().str.upper()
 
 
 def route_of(

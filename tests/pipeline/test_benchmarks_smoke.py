@@ -70,7 +70,7 @@ def test_every_benchmark_runs_and_prints_its_table(report: tuple[str, str]) -> N
         "| page | callback | first run ms | median ms | p95 ms | SQL statements | SQL floor ms "
         "| ratio |"
     ) in written
-    assert "| load | rows | seconds | rows/s | peak memory |" in written
+    assert "| load | rows | seconds | rows/s | CPU seconds (client) | peak memory |" in written
 
 
 def test_the_report_has_every_target_the_machine_and_the_date(report: tuple[str, str]) -> None:
