@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from dash import ALL, ClientsideFunction, Input, Output, callback, clientside_callback, ctx
@@ -11,7 +10,7 @@ from components import ids
 from warehouse.db import shared_engine
 from warehouse.queries.charts import filter_options
 from warehouse.queries.filters import Filters
-from web.caching import cache, current_generation
+from web.caching import computed_for_this_load
 
 # In the browser: the page's charts wait for the filter state, so a server round trip here
 # would delay every first draw.
@@ -38,23 +37,20 @@ def show_options(state: dict[str, Any] | None) -> list[list[dict[str, str]]]:
     controls = [item["id"] for item in ctx.outputs_list]
     filters = Filters.from_values(state or {})
     engine = shared_engine()
-    # Public counts that take no user: one cached answer per (controls, filters, load).
-    asked = hashlib.sha256(f"{controls!r} {filters!r}".encode()).hexdigest()
-    key = f"options:{current_generation(engine).generation}:{asked}"
-    cached = cache.get(key)
-    if isinstance(cached, list):
-        return cached
-    result = []
-    for control in controls:
-        options = filter_options(engine, control["page"], control["name"], filters)
-        result.append(
+
+    def count_options() -> list[list[dict[str, str]]]:
+        return [
             [
                 {"label": f"{row.label} ({row.records:,})", "value": str(row.value)}
-                for row in options.itertuples()
+                for row in filter_options(
+                    engine, control["page"], control["name"], filters
+                ).itertuples()
             ]
-        )
-    cache.set(key, result)
-    return result
+            for control in controls
+        ]
+
+    # Public counts that take no user: one cached answer per (controls, filters, load).
+    return computed_for_this_load(engine, "options", (controls, filters), count_options)
 
 
 @callback(

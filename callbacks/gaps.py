@@ -1,5 +1,7 @@
 """The gap page's panels: the need note, the ranked gaps, a clicked cell's projects, and the
-concentration index. (Its two charts are drawn by chart_cards from the same filter state.)"""
+concentration index. (Its two charts are drawn by chart_cards from the same filter state.)
+The numbers behind the gap list and the equity summary take no user and are cached per load,
+like the charts'."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from warehouse.db import shared_engine
 from warehouse.gap_scores import concentration_sentence
 from warehouse.queries import gaps
 from warehouse.queries.filters import Filters
+from web.caching import computed_for_this_load
 
 
 @callback(
@@ -34,10 +37,14 @@ def show_gaps(filter_values: dict[str, Any] | None) -> tuple[Any, Any]:
     filters = Filters.from_values(filter_values or {})
     engine = shared_engine()
     axis = gaps.axis_of(filters)
-    matrix = gaps.matrix_cells(engine, filters)
-    indicator = "" if matrix.empty else str(matrix["need_indicator"].iloc[0])
-    ranked = gaps.ranked_gaps(matrix)
-    rows = ranked.to_dict("records") if not ranked.empty else []
+
+    def indicator_and_gaps() -> tuple[str, list[dict[str, Any]]]:
+        matrix = gaps.matrix_cells(engine, filters)
+        indicator = "" if matrix.empty else str(matrix["need_indicator"].iloc[0])
+        ranked = gaps.ranked_gaps(matrix)
+        return indicator, ranked.to_dict("records") if not ranked.empty else []
+
+    indicator, rows = computed_for_this_load(engine, "gaps", filters, indicator_and_gaps)
     return gap_panels.need_note(axis, indicator), gap_panels.gap_list(rows, axis)
 
 
@@ -92,7 +99,8 @@ def show_cell(
 )
 def show_equity(_id: str) -> Any:
     # The page's filters narrow the matrix, not the funding, so this runs once per page load.
-    wards = gaps.ward_funding(shared_engine())
+    engine = shared_engine()
+    wards = computed_for_this_load(engine, "ward-funding", (), lambda: gaps.ward_funding(engine))
     index = gaps.concentration_of(wards)
     return gap_panels.equity_summary(
         concentration_sentence(index), len(wards), int(wards["amount_pence"].sum())

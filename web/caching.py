@@ -24,7 +24,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
 from flask import Flask, Response, g, request
@@ -56,6 +56,7 @@ NOT_STORED = frozenset(
 )
 
 cache = Cache()
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,21 @@ def _current_generation(engine: Engine) -> Seen:
 def current_generation(engine: Engine) -> Seen:
     """The same, for other cached answers keyed by generation (the chart callbacks')."""
     return _current_generation(engine)
+
+
+def computed_for_this_load(
+    engine: Engine, kind: str, question: object, compute: Callable[[], T]
+) -> T:
+    """``compute()``, kept in the cache for as long as the warehouse's generation holds.
+    ``question`` (its ``repr``) must hold everything the answer depends on, and no user:
+    every visitor gets the answer one of them caused."""
+    asked = hashlib.sha256(repr(question).encode()).hexdigest()
+    key = f"{kind}:{current_generation(engine).generation}:{asked}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found)
+    return cast(T, found)
 
 
 def _storable(response: Response) -> bool:

@@ -305,3 +305,29 @@ def test_a_full_simple_cache_drops_old_answers_not_all_of_them(
     # The newest answers survive the pruning; the cache was not emptied wholesale.
     assert client.get(pages[-1]).headers["X-Cache"] == "HIT"
     assert client.get(pages[0]).headers["X-Cache"] == "MISS"
+
+
+def test_a_computed_answer_is_kept_until_a_load_changes_the_warehouse(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The gap list, the equity summary and the filter choices are kept this way.
+    engine = make_engine(database_url)
+    upgrade_schema(engine)
+    demo_folder = load_demo(engine, tmp_path / "demo")
+    app = _client(database_url, monkeypatch).application
+    computed: list[int] = []
+
+    def answer() -> int:
+        computed.append(1)
+        return len(computed)
+
+    with app.app_context():
+        first = caching.computed_for_this_load(engine, "test", ("a", 1), answer)
+        again = caching.computed_for_this_load(engine, "test", ("a", 1), answer)
+        other = caching.computed_for_this_load(engine, "test", ("b", 1), answer)
+        assert (first, again, other) == (1, 1, 2)
+
+        changed_grant_file(demo_folder, tmp_path / "changed_grants.csv")
+        load_in_another_process(database_url, tmp_path / "changed_grants.csv")
+        assert caching.computed_for_this_load(engine, "test", ("a", 1), answer) == 3
+    engine.dispose()
