@@ -57,7 +57,7 @@ from datetime import timedelta
 from functools import wraps
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, cast
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from flask import (
     Flask,
@@ -292,6 +292,16 @@ def _wants_json() -> bool:
     return best == "application/json"
 
 
+def _come_back_to() -> str:
+    """Where to return after signing in: this page, or for a form's POST (which cannot be
+    repeated by a redirect) the page the form was on."""
+    if request.method == "GET":
+        return request.full_path
+    referrer = urlsplit(request.referrer or "")
+    same_site = referrer.netloc == request.host
+    return (referrer.path or "/") if same_site else "/"
+
+
 def require_role(*roles: str) -> Callable[[F], F]:
     """Admit signed-in users with one of ``roles`` (any signed-in user if none are given)."""
 
@@ -302,7 +312,7 @@ def require_role(*roles: str) -> Callable[[F], F]:
             if user is None:
                 if _wants_json():
                     return jsonify(error="Sign in first."), 401
-                return redirect(f"/sign-in?{urlencode({'next': request.full_path})}", 302)
+                return redirect(f"/sign-in?{urlencode({'next': _come_back_to()})}", 302)
             if roles and user.role not in roles:
                 if _wants_json():
                     return jsonify(error="Your role does not allow this."), 403
