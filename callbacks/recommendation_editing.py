@@ -110,6 +110,7 @@ def _refused(recommendation_id: str, message: str) -> tuple[Any, Any, Any]:
     State(ids.EDITOR_NOTE, "value"),
     State(ids.EDITOR_EVIDENCE, "value"),
     State(ids.EDITOR_STATUS, "value"),
+    State(ids.EDITOR_RAG, "value"),
     State(ids.EDITOR_PROGRESS, "value"),
     State(ids.EDITOR_MILESTONE, "value"),
     prevent_initial_call=True,
@@ -127,6 +128,7 @@ def post_update(
     note: str | None,
     evidence_url: str | None,
     status_to: str | None,
+    rag_to: str | None,
     progress_pct: str | None,
     milestone_id: str | None,
 ) -> tuple[Any, Any, Any]:
@@ -138,6 +140,7 @@ def post_update(
         "note": note,
         "evidence_url": evidence_url,
         "status_to": None if status_to == KEEP else status_to,
+        "rag_to": None if rag_to == KEEP else rag_to,
         "progress_pct": progress_pct,
         "milestone_id": None if milestone_id == KEEP else milestone_id,
     }

@@ -356,13 +356,26 @@ def _section(title: str, *children: Any, section_id: str) -> html.Section:
 
 
 def _status_change(update: Mapping[str, Any]) -> Any:
-    if not _present(update.get("status_to")):
-        return None
-    before = status_label(update["status_from"]) if _present(update.get("status_from")) else "—"
-    return html.Div(
-        ["Status: ", before, " → ", status_badge(update["status_to"])],
-        className="small mt-1",
-    )
+    """The status and delivery confidence an update moved, if it moved them."""
+    moves = []
+    if _present(update.get("status_to")):
+        before = status_label(update["status_from"]) if _present(update.get("status_from")) else "—"
+        moves.append(
+            html.Div(
+                ["Status: ", before, " → ", status_badge(update["status_to"])],
+                className="small mt-1",
+            )
+        )
+    if _present(update.get("rag_to")) and str(update["rag_to"]) in RAG_MEANINGS:
+        rag_from = str(update.get("rag_from"))
+        before = RAG_MEANINGS[rag_from][0] if rag_from in RAG_MEANINGS else "—"
+        moves.append(
+            html.Div(
+                ["Delivery confidence: ", before, " → ", rag_badge(update["rag_to"])],
+                className="small mt-1",
+            )
+        )
+    return html.Div(moves) if moves else None
 
 
 def timeline(updates: pd.DataFrame) -> Any:

@@ -18,7 +18,7 @@ import pandas as pd
 from dash import dcc, html
 
 from components import ids
-from components.recommendation_cards import status_label
+from components.recommendation_cards import RAG_MEANINGS, status_label
 from components.research_cards import long_date
 
 # The "no change" choice of each select: an empty value would leave dbc.Select blank.
@@ -63,6 +63,25 @@ def _field(
     return html.Div(parts, className="mb-3")
 
 
+def _choice_field(
+    label: str,
+    control_id: str,
+    options: list[dict[str, str]],
+    values: Mapping[str, Any],
+    errors: Mapping[str, str],
+    name: str,
+    hint: str | None = None,
+) -> html.Div:
+    """A select whose first option (``KEEP``) leaves the field as it is."""
+    control = dbc.Select(
+        id=control_id,
+        options=options,
+        value=_text(values.get(name)) or KEEP,
+        invalid=bool(errors.get(name)),
+    )
+    return _field(label, control_id, control, errors.get(name), hint)
+
+
 def _alert(alert: tuple[str, str] | None) -> Any:
     if not alert:
         return None
@@ -92,6 +111,20 @@ def update_form(
             {"label": status_label(s), "value": s}
             for s in statuses
             if s != recommendation["status"]
+        ],
+    ]
+    rag_now = recommendation.get("rag")
+    rag_options = [
+        {
+            "label": f"Keep it ({RAG_MEANINGS[rag_now][0]})"
+            if rag_now in RAG_MEANINGS
+            else "Keep it",
+            "value": KEEP,
+        },
+        *[
+            {"label": label, "value": rag}
+            for rag, (label, _meaning, _colour) in RAG_MEANINGS.items()
+            if rag != rag_now
         ],
     ]
     open_milestones = (
@@ -145,18 +178,21 @@ def update_form(
             dbc.Row(
                 [
                     dbc.Col(
-                        _field(
-                            "Status",
-                            ids.EDITOR_STATUS,
-                            dbc.Select(
-                                id=ids.EDITOR_STATUS,
-                                options=status_options,
-                                value=_text(values.get("status_to")) or KEEP,
-                                invalid=bool(errors.get("status_to")),
-                            ),
-                            errors.get("status_to"),
+                        _choice_field(
+                            "Status", ids.EDITOR_STATUS, status_options, values, errors, "status_to"
                         ),
-                        md=6,
+                        md=4,
+                    ),
+                    dbc.Col(
+                        _choice_field(
+                            "Delivery confidence",
+                            ids.EDITOR_RAG,
+                            rag_options,
+                            values,
+                            errors,
+                            "rag_to",
+                        ),
+                        md=4,
                     ),
                     dbc.Col(
                         _field(
@@ -172,20 +208,17 @@ def update_form(
                             errors.get("progress_pct"),
                             progress_hint,
                         ),
-                        md=6,
+                        md=4,
                     ),
                 ]
             ),
-            _field(
+            _choice_field(
                 "Milestone met (optional)",
                 ids.EDITOR_MILESTONE,
-                dbc.Select(
-                    id=ids.EDITOR_MILESTONE,
-                    options=milestone_options,
-                    value=_text(values.get("milestone_id")) or KEEP,
-                    invalid=bool(errors.get("milestone_id")),
-                ),
-                errors.get("milestone_id"),
+                milestone_options,
+                values,
+                errors,
+                "milestone_id",
                 "It is marked as met on the day the update is published.",
             ),
             html.Div(
@@ -198,8 +231,8 @@ def update_form(
                 className="d-flex flex-wrap gap-2",
             ),
             html.P(
-                "A draft is seen only by staff until it is published; its status, progress "
-                "and milestone take effect when it is published.",
+                "A draft is seen only by staff until it is published; its status, delivery "
+                "confidence, progress and milestone take effect when it is published.",
                 className="small text-body-secondary mt-2 mb-0",
             ),
         ],

@@ -13,8 +13,9 @@ Rules:
   written.
 - History is append-only: an update, once posted, is never edited or removed. Publishing a
   draft only flips ``is_published`` (and is itself audited).
-- A draft changes nothing the public sees. Its status, progress and milestone met are applied
-  to the recommendation when it is published (at once for an update posted as published).
+- A draft changes nothing the public sees. Its status, delivery confidence, progress and
+  milestone met are applied to the recommendation when it is published (at once for an
+  update posted as published).
 - Each change, with its audit rows in ``meta_audit_log``, is written in one transaction.
 """
 
@@ -24,7 +25,7 @@ import hashlib
 import json
 import re
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
@@ -33,7 +34,7 @@ from urllib.parse import urlparse
 import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from warehouse.queries.recommendations import STATUSES
+from warehouse.queries.recommendations import RAGS, STATUSES
 from warehouse.schema import (
     dim_recommendations,
     fct_milestones,
@@ -155,6 +156,19 @@ def status_label(status: str | None) -> str:
     return str(status or "").replace("_", " ").capitalize() or "—"
 
 
+RAG_LABELS = {
+    "green": "Green",
+    "amber_green": "Amber/green",
+    "amber": "Amber",
+    "amber_red": "Amber/red",
+    "red": "Red",
+}
+
+
+def rag_label(rag: str | None) -> str:
+    return RAG_LABELS.get(str(rag), "—")
+
+
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -202,12 +216,18 @@ def _check_date(value: object, errors: dict[str, str], name: str) -> date | None
         return None
 
 
-def _check_status(value: object, errors: dict[str, str], name: str) -> str | None:
+def _check_choice(
+    value: object,
+    errors: dict[str, str],
+    name: str,
+    choices: Sequence[str],
+    label: Callable[[str], str],
+    what: str,
+) -> str | None:
     if _blank(value):
         return None
-    if value not in STATUSES:
-        known = ", ".join(status_label(s) for s in STATUSES)
-        errors[name] = f"Choose one of the statuses: {known}."
+    if value not in choices:
+        errors[name] = f"Choose one of the {what}: {', '.join(label(c) for c in choices)}."
         return None
     return str(value)
 
@@ -311,15 +331,18 @@ def _summary(action: str, detail: Mapping[str, Any]) -> str:
     parts = []
     for name, label in (
         ("status", "status"),
+        ("rag", "delivery confidence"),
         ("progress_pct", "progress"),
         ("title", "title"),
         ("due_date", "due date"),
         ("done_date", "date met"),
     ):
-        if name in detail:
+        if detail.get(name) is not None:
             before, after = detail[name]
             if name == "status":
                 before, after = status_label(before), status_label(after)
+            if name == "rag":
+                before, after = rag_label(before), rag_label(after)
             if name == "progress_pct":
                 before = "—" if before is None else f"{before}%"
                 after = "—" if after is None else f"{after}%"
@@ -446,6 +469,8 @@ def _apply_update(
     changes: dict[str, list[Any]] = {}
     if posted["status_to"] and posted["status_to"] != head["status"]:
         changes["status"] = [head["status"], posted["status_to"]]
+    if posted.get("rag_to") and posted["rag_to"] != head["rag"]:
+        changes["rag"] = [head["rag"], posted["rag_to"]]
     if posted["progress_pct"] is not None and posted["progress_pct"] != head["progress_pct"]:
         changes["progress_pct"] = [head["progress_pct"], posted["progress_pct"]]
     rid = str(posted["recommendation_id"])
@@ -492,6 +517,7 @@ def post_update(
     note: object,
     evidence_url: object = None,
     status_to: object = None,
+    rag_to: object = None,
     progress_pct: object = None,
     milestone_id: object = None,
     publish: bool,
@@ -512,7 +538,10 @@ def post_update(
         errors: dict[str, str] = {}
         clean_note = _check_text(note, errors, "note", "a note", MAX_NOTE)
         url = _check_url(evidence_url, errors, "evidence_url")
-        status = _check_status(status_to, errors, "status_to")
+        status = _check_choice(status_to, errors, "status_to", STATUSES, status_label, "statuses")
+        rag = _check_choice(
+            rag_to, errors, "rag_to", RAGS, rag_label, "levels of delivery confidence"
+        )
         progress = _check_progress(progress_pct, errors, "progress_pct")
         milestone: str | None = None
         if not _blank(milestone_id):
@@ -547,6 +576,8 @@ def post_update(
                 "evidence_url": url,
                 "status_from": head["status"] if status else None,
                 "status_to": status,
+                "rag_from": head["rag"] if rag else None,
+                "rag_to": rag,
                 "progress_pct": progress,
                 "milestone_id": milestone,
                 "user_id": author.user_id,
@@ -566,6 +597,7 @@ def post_update(
                 {
                     "is_published": bool(publish),
                     "status": [head["status"], status] if status else None,
+                    "rag": [head["rag"], rag] if rag else None,
                     "progress_pct": progress,
                     "milestone_id": milestone,
                 },
@@ -593,9 +625,10 @@ def post_update(
 
 
 def publish_update(engine: Engine, *, editor: Editor, update_id: str) -> bool:
-    """Publish a draft update: it becomes public, and its status, progress and milestone met
-    are applied. Returns False when it was already published (nothing changes). Raises
-    ``NotFound`` or ``NotAllowed`` (only a lead of the workstream, or leadership)."""
+    """Publish a draft update: it becomes public, and its status, delivery confidence, progress
+    and milestone met are applied. Returns False when it was already published (nothing
+    changes). Raises ``NotFound`` or ``NotAllowed`` (only a lead of the workstream, or
+    leadership)."""
     with engine.connect() as conn:
         row = (
             conn.execute(select(fct_recommendation_updates).where(_u.update_id == update_id))
@@ -794,6 +827,8 @@ def history(engine: Engine, recommendation_id: str, include_drafts: bool) -> pd.
                 _u.evidence_url,
                 _u.status_from,
                 _u.status_to,
+                _u.rag_from,
+                _u.rag_to,
                 _u.progress_pct,
                 _u.is_published,
             )
@@ -806,6 +841,10 @@ def history(engine: Engine, recommendation_id: str, include_drafts: bool) -> pd.
             if u["status_to"]:
                 parts.append(
                     f"status {status_label(u['status_from'])} → {status_label(u['status_to'])}"
+                )
+            if u["rag_to"]:
+                parts.append(
+                    f"delivery confidence {rag_label(u['rag_from'])} → {rag_label(u['rag_to'])}"
                 )
             if u["progress_pct"] is not None:
                 parts.append(f"progress {u['progress_pct']}%")

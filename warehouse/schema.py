@@ -542,6 +542,8 @@ fct_recommendation_updates = Table(
     Column("evidence_url", Text, comment="Evidence link"),
     Column("status_from", Text, comment="Status before, if it changed"),
     Column("status_to", Text, comment="Status after, if it changed"),
+    Column("rag_from", Text, comment="Delivery confidence before, if it changed"),
+    Column("rag_to", Text, comment="Delivery confidence after (green ... red), if it changed"),
     Column("progress_pct", Integer, comment="Progress reported, 0 to 100"),
     Column("milestone_id", Text, comment="Milestone this update reports as met, if any"),
     Column(

@@ -89,6 +89,7 @@ def post_update(recommendation_id: str) -> Answer:
             note=body.get("note"),
             evidence_url=body.get("evidence_url"),
             status_to=body.get("status_to"),
+            rag_to=body.get("rag_to"),
             progress_pct=body.get("progress_pct"),
             milestone_id=body.get("milestone_id"),
             publish=body.get("publish") is True,

@@ -89,6 +89,7 @@ def test_a_lead_drafts_publishes_and_finds_the_update_in_the_history(
     page.get_by_label("Evidence link (optional)").fill(EVIDENCE)
     page.get_by_label("Progress (%)").fill("45")
     page.get_by_label("Status").select_option("paused")
+    page.get_by_label("Delivery confidence").select_option("amber_red")
     editor.get_by_role("button", name="Save as draft").click()
     expect(editor.locator(".editor-alert")).to_contain_text("Draft saved")
     draft = editor.locator(".editor-draft").filter(has_text=NOTE)
@@ -124,6 +125,9 @@ def test_a_lead_drafts_publishes_and_finds_the_update_in_the_history(
     public.goto(address)
     timeline = public.locator("#recommendation-timeline")
     expect(timeline).to_contain_text(NOTE)
+    expect(timeline.locator(".recommendation-update").filter(has_text=NOTE)).to_contain_text(
+        "Delivery confidence: Amber → Amber/red"
+    )
     expect(timeline.get_by_role("link", name="Evidence").last).to_have_attribute("href", EVIDENCE)
     history = public.locator("#recommendation-history-section")
     history.get_by_role("heading", name="History of changes").click()  # folded for the public

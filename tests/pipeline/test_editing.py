@@ -210,6 +210,7 @@ def test_a_published_update_is_appended_applied_audited_and_bumps_the_version(
         ("progress_pct", "forty", "whole number from 0 to 100"),
         ("progress_pct", 12.5, "whole number from 0 to 100"),
         ("status_to", "done", "Choose one of the statuses"),
+        ("rag_to", "blue", "Choose one of the levels of delivery confidence"),
         ("milestone_id", "R02-M1", "Choose one of this recommendation's milestones."),
     ],
 )
@@ -506,3 +507,35 @@ def test_history_is_newest_first_with_who_and_when(
     assert list(entries["kind"]) == ["update", "milestone", "update"]
     assert entries["changed_at"].is_monotonic_decreasing
     assert set(entries["changed_by"]) == {lead.display_name}
+
+
+def test_a_drafted_change_of_delivery_confidence_waits_for_publishing(
+    engine: Engine, people: dict[str, StaffMember]
+) -> None:
+    before = _recommendation(engine)["rag"]
+    after = "red" if before != "red" else "green"
+    update_id = post_update(
+        engine,
+        author=people["ws1"],
+        recommendation_id="R01",
+        expected_version=1,
+        note="Funding partner withdrew; the plan is being redrawn.",
+        rag_to=after,
+        publish=False,
+    )
+    assert _recommendation(engine)["rag"] == before  # a draft changes nothing public
+    assert publish_update(engine, editor=people["ws1"], update_id=update_id)
+    assert _recommendation(engine)["rag"] == after
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(fct_recommendation_updates).where(
+                fct_recommendation_updates.c.update_id == update_id
+            )
+        ).one()
+    assert (row.rag_from, row.rag_to) == (before, after)
+    public = recommendation_detail(engine, "R01", TODAY)
+    assert public is not None
+    shown = public.updates.set_index("update_id").loc[update_id]
+    assert (shown["rag_from"], shown["rag_to"]) == (before, after)
+    entry = history(engine, "R01", include_drafts=False).set_index("entry_id").loc[update_id]
+    assert "delivery confidence" in entry["summary"]

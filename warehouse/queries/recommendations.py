@@ -245,6 +245,8 @@ def recommendation_detail(
             _u.evidence_url,
             _u.status_from,
             _u.status_to,
+            _u.rag_from,
+            _u.rag_to,
             _u.progress_pct,
         )
         .where(_u.recommendation_id == recommendation_id, _u.is_published.is_(True))

@@ -287,6 +287,8 @@ def _recommendation_updates(ids: Sequence[str]) -> Select[Any]:
             _u.evidence_url,
             _u.status_from,
             _u.status_to,
+            _u.rag_from,
+            _u.rag_to,
             _u.progress_pct,
         )
         .where(_u.recommendation_id.in_(list(ids)), _u.is_published.is_(True))
