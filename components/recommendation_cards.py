@@ -76,7 +76,8 @@ def recommendation_href(recommendation_id: str) -> str:
     return f"/recommendations/{quote(str(recommendation_id), safe='')}"
 
 
-def _present(value: Any) -> bool:
+def present(value: Any) -> bool:
+    """True for a value that is there: not None, NaN, NaT or pandas' NA."""
     if value is None:
         return False
     try:
@@ -86,7 +87,7 @@ def _present(value: Any) -> bool:
 
 
 def _percent(value: Any) -> int:
-    return int(value) if _present(value) else 0
+    return int(value) if present(value) else 0
 
 
 def status_label(status: Any) -> str:
@@ -118,7 +119,7 @@ def _rag_marker(rag: str) -> html.Span:
 def rag_badge(rag: Any) -> html.Span:
     """Delivery confidence: a coloured marker and its label (the label carries the meaning,
     so the colour is never the only cue)."""
-    if not _present(rag) or str(rag) not in RAG_MEANINGS:
+    if not present(rag) or str(rag) not in RAG_MEANINGS:
         return html.Span("Not rated", className="small text-body-secondary")
     return html.Span(
         [_rag_marker(str(rag)), RAG_MEANINGS[str(rag)][0]],
@@ -188,10 +189,10 @@ def legends() -> dbc.Row:
 
 
 def _next_milestone(row: Mapping[str, Any]) -> list[Any]:
-    if not _present(row.get("next_milestone")):
+    if not present(row.get("next_milestone")):
         return ["No open milestone"]
     parts: list[Any] = [str(row["next_milestone"])]
-    if _present(row.get("next_milestone_due")):
+    if present(row.get("next_milestone_due")):
         parts.append(f", due {long_date(row['next_milestone_due'])}")
     if row.get("overdue"):
         parts.append(" ")
@@ -201,9 +202,9 @@ def _next_milestone(row: Mapping[str, Any]) -> list[Any]:
 
 def recommendation_card(row: Mapping[str, Any]) -> html.Article:
     rid = str(row["recommendation_id"])
-    last = long_date(row["last_update"]) if _present(row.get("last_update")) else "None yet"
+    last = long_date(row["last_update"]) if present(row.get("last_update")) else "None yet"
     facts = [
-        ("Owner", row["owner"] if _present(row.get("owner")) else "Not named"),
+        ("Owner", row["owner"] if present(row.get("owner")) else "Not named"),
         ("Delivery confidence", rag_badge(row.get("rag"))),
         ("Next milestone", _next_milestone(row)),
         ("Last update", last),
@@ -358,15 +359,15 @@ def _section(title: str, *children: Any, section_id: str) -> html.Section:
 def _status_change(update: Mapping[str, Any]) -> Any:
     """The status and delivery confidence an update moved, if it moved them."""
     moves = []
-    if _present(update.get("status_to")):
-        before = status_label(update["status_from"]) if _present(update.get("status_from")) else "—"
+    if present(update.get("status_to")):
+        before = status_label(update["status_from"]) if present(update.get("status_from")) else "—"
         moves.append(
             html.Div(
                 ["Status: ", before, " → ", status_badge(update["status_to"])],
                 className="small mt-1",
             )
         )
-    if _present(update.get("rag_to")) and str(update["rag_to"]) in RAG_MEANINGS:
+    if present(update.get("rag_to")) and str(update["rag_to"]) in RAG_MEANINGS:
         rag_from = str(update.get("rag_from"))
         before = RAG_MEANINGS[rag_from][0] if rag_from in RAG_MEANINGS else "—"
         moves.append(
@@ -395,12 +396,12 @@ def timeline(updates: pd.DataFrame) -> Any:
                 className="small",
                 title=f"Evidence for the update of {long_date(update['update_date'])}",
             )
-            if _present(update.get("evidence_url"))
+            if present(update.get("evidence_url"))
             else html.Span("No evidence link", className="small text-body-secondary")
         )
         progress = (
             html.Span(f" · progress {int(update['progress_pct'])}%", className="small")
-            if _present(update.get("progress_pct"))
+            if present(update.get("progress_pct"))
             else None
         )
         items.append(
@@ -455,7 +456,7 @@ def milestones_table(milestones: pd.DataFrame) -> Any:
         return html.P("No milestones recorded.", className="text-body-secondary")
     rows = []
     for m in milestones.to_dict("records"):
-        if _present(m.get("done_date")):
+        if present(m.get("done_date")):
             state: Any = html.Span("Done", className="badge text-bg-success")
         elif m.get("overdue"):
             state = html.Span("Overdue", className="badge text-bg-danger recommendation-overdue")
@@ -464,8 +465,8 @@ def milestones_table(milestones: pd.DataFrame) -> Any:
         rows.append(
             [
                 str(m["title"]),
-                long_date(m["due_date"]) if _present(m.get("due_date")) else "No date",
-                long_date(m["done_date"]) if _present(m.get("done_date")) else "—",
+                long_date(m["due_date"]) if present(m.get("due_date")) else "No date",
+                long_date(m["done_date"]) if present(m.get("done_date")) else "—",
                 state,
             ]
         )
@@ -509,7 +510,7 @@ def _funding(grants: pd.DataFrame, total_pence: int) -> Any:
     rows = [
         [
             str(g["title"]),
-            str(g["funder_name"]) if _present(g.get("funder_name")) else "Not named",
+            str(g["funder_name"]) if present(g.get("funder_name")) else "Not named",
             html.Span(long_date(g["award_date"]), className="text-nowrap"),
             html.Span(money(g["amount_awarded_pence"], g["currency"]), className="text-nowrap"),
         ]
@@ -547,7 +548,7 @@ def recommendation_page(
         ),
         (
             "Owner",
-            recommendation["owner"] if _present(recommendation.get("owner")) else "Not named",
+            recommendation["owner"] if present(recommendation.get("owner")) else "Not named",
         ),
         ("Status", status_badge(recommendation["status"])),
         ("Delivery confidence", rag_badge(recommendation.get("rag"))),

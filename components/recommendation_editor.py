@@ -18,7 +18,7 @@ import pandas as pd
 from dash import dcc, html
 
 from components import ids
-from components.recommendation_cards import RAG_MEANINGS, status_label
+from components.recommendation_cards import RAG_MEANINGS, present, status_label
 from components.research_cards import long_date
 
 # The "no change" choice of each select: an empty value would leave dbc.Select blank.
@@ -26,17 +26,8 @@ KEEP = "keep"
 NEW = "new"
 
 
-def _present(value: Any) -> bool:
-    if value is None:
-        return False
-    try:
-        return not bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return True
-
-
 def _text(value: Any) -> str:
-    return "" if not _present(value) else str(value)
+    return "" if not present(value) else str(value)
 
 
 def when(moment: Any, timed: bool = True) -> str:
@@ -90,7 +81,7 @@ def _alert(alert: tuple[str, str] | None) -> Any:
 
 
 def _milestone_label(m: Mapping[str, Any]) -> str:
-    due = f" (due {long_date(m['due_date'])})" if _present(m.get("due_date")) else ""
+    due = f" (due {long_date(m['due_date'])})" if present(m.get("due_date")) else ""
     return f"{m['title']}{due}"
 
 
@@ -128,7 +119,7 @@ def update_form(
         ],
     ]
     open_milestones = (
-        milestones[milestones["done_date"].map(lambda d: not _present(d))]
+        milestones[milestones["done_date"].map(lambda d: not present(d))]
         if not milestones.empty
         else milestones
     )
@@ -142,7 +133,7 @@ def update_form(
     progress_now = recommendation.get("progress_pct")
     progress_hint = (
         f"Now {int(progress_now)}%. A whole number from 0 to 100; leave empty to keep it."
-        if _present(progress_now)
+        if present(progress_now)
         else "A whole number from 0 to 100; leave empty to keep it."
     )
     # A <div>, not a <form>: Enter in a box or a button press must not submit and reload the
@@ -431,7 +422,7 @@ def history_section(entries: pd.DataFrame, *, staff: bool) -> html.Section:
                     className="small",
                     title=f"Evidence for the update of {when(e['changed_at'], e['timed'])}",
                 )
-                if _present(e.get("evidence_url"))
+                if present(e.get("evidence_url"))
                 else None
             )
             draft = (
@@ -454,7 +445,7 @@ def history_section(entries: pd.DataFrame, *, staff: bool) -> html.Section:
                             ]
                         ),
                         html.Div(str(e["summary"]), className="small text-body-secondary"),
-                        html.P(str(e["note"]), className="mb-1") if _present(e["note"]) else None,
+                        html.P(str(e["note"]), className="mb-1") if present(e["note"]) else None,
                         evidence,
                     ],
                     className="history-entry border-start border-3 ps-3 pb-3",
