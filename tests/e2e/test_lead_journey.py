@@ -46,6 +46,18 @@ def _public_page(browser: Browser, url: str) -> Page:
     return public
 
 
+def _sign_in_as_the_lead(page: Page, live_server: str, recommendation_id: str) -> str:
+    """Sign in as the journey's lead from the sign-in form; returns the recommendation's
+    address, where the form sends the lead back."""
+    address = f"{live_server}/recommendations/{recommendation_id}"
+    page.goto(f"{live_server}/sign-in?next=/recommendations/{recommendation_id}")
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(address)
+    return address
+
+
 def _status_badge(page: Page) -> str:
     badge = page.locator("#recommendation-detail .recommendation-page dd .recommendation-status")
     expect(badge).to_be_visible()
@@ -59,12 +71,7 @@ def test_a_lead_drafts_publishes_and_finds_the_update_in_the_history(
     console_errors: ConsoleErrors,
     other_lead: StaffMember,
 ) -> None:
-    address = f"{live_server}/recommendations/{RECOMMENDATION}"
-    page.goto(f"{live_server}/sign-in?next=/recommendations/{RECOMMENDATION}")
-    page.get_by_label("Email").fill(EMAIL)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(address)
+    address = _sign_in_as_the_lead(page, live_server, RECOMMENDATION)
     editor = page.locator("#recommendation-editing")
     expect(editor.get_by_role("heading", name="Edit this recommendation")).to_be_visible()
     expect(page.locator("#recommendation-detail h1")).to_have_text(
@@ -173,12 +180,7 @@ def test_a_lead_adds_and_edits_a_milestone(
     live_server: str, page: Page, console_errors: ConsoleErrors, other_lead: StaffMember
 ) -> None:
     rid = "R03"  # demo: workstream WS1
-    address = f"{live_server}/recommendations/{rid}"
-    page.goto(f"{live_server}/sign-in?next=/recommendations/{rid}")
-    page.get_by_label("Email").fill(EMAIL)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(address)
+    _sign_in_as_the_lead(page, live_server, rid)
     editor = page.locator("#recommendation-editing")
     form = editor.locator(".editor-milestone-form")
     expect(form).to_be_visible()
@@ -217,12 +219,7 @@ def test_a_double_click_on_save_saves_one_draft_and_no_conflict(
     live_server: str, page: Page, console_errors: ConsoleErrors, other_lead: StaffMember
 ) -> None:
     rid = "R02"  # demo: workstream WS1
-    address = f"{live_server}/recommendations/{rid}"
-    page.goto(f"{live_server}/sign-in?next=/recommendations/{rid}")
-    page.get_by_label("Email").fill(EMAIL)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(address)
+    _sign_in_as_the_lead(page, live_server, rid)
     editor = page.locator("#recommendation-editing")
     note = "Steering group met; one draft only, however eagerly it is saved."
     page.get_by_label("What happened").fill(note)
