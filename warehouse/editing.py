@@ -135,7 +135,8 @@ class Conflict(EditingError):
 
     def message(self, record: str = "recommendation", change: str = "update") -> str:
         """The sentence an editor reads: who changed the record first, when, and what."""
-        who = self.changed_by or "another editor"
+        # Every change made on the site is audited; one that is not came from a file load.
+        who = self.changed_by or "a load of the register file"
         when = f", {self.changed_at:%d %b %Y %H:%M} UTC" if self.changed_at else ""
         return (
             f"Someone else changed this {record} first ({who}{when}): {self.describe()}. "

@@ -187,9 +187,14 @@ def upsert_frame(
             columns, select(*[stage.c[c] for c in columns]).where(true())
         )
         updatable = [c for c in columns if c not in key]
+        set_ = {c: statement.excluded[c] for c in updatable}
+        if "version" in table.c and "version" not in columns:
+            # Editors name the version they read (warehouse.editing): a load that rewrites a
+            # row changes it under them like any other edit, so it moves the counter on too.
+            set_["version"] = table.c.version + 1
         statement = statement.on_conflict_do_update(
             index_elements=key,
-            set_={c: statement.excluded[c] for c in updatable},
+            set_=set_,
             where=table.c.row_hash != statement.excluded.row_hash,
         )
         conn.execute(statement)

@@ -10,6 +10,7 @@ import threading
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pandas as pd
 import pytest
 from sqlalchemy import Engine, func, insert, select
 
@@ -36,6 +37,7 @@ from warehouse.schema import (
     meta_audit_log,
     meta_users,
 )
+from warehouse.upsert import upsert_frame
 
 TODAY = date.today()
 
@@ -316,6 +318,44 @@ def test_a_stale_version_is_a_conflict_that_names_who_changed_what(
         publish=True,
     )
     assert _recommendation(engine)["status"] == "paused"
+
+
+def test_a_register_reload_that_changes_a_recommendation_is_a_conflict_for_open_editors(
+    engine: Engine, people: dict[str, StaffMember]
+) -> None:
+    """A lead who opened R01 before the register file was reloaded with a new status must not
+    save over the file's change unawares; a reload that changes nothing moves nothing on."""
+    register = pd.DataFrame(
+        {
+            "recommendation_id": ["R01"],
+            "workstream_id": ["WS1"],
+            "text": ["Pool funding for research."],
+            "status": ["achieved"],
+        }
+    )
+    with engine.begin() as conn:
+        first = upsert_frame(
+            conn, dim_recommendations, register, source_file_id=None, load_run_id=None
+        )
+    assert first.updated == 1 and _version(engine) == 2
+    with pytest.raises(Conflict) as stale:
+        post_update(
+            engine,
+            author=people["ws1"],
+            recommendation_id="R01",
+            expected_version=1,
+            note="Written before the reload.",
+            status_to="in_progress",
+            publish=True,
+        )
+    assert stale.value.current["status"] == "achieved"
+    assert "a load of the register file" in stale.value.message()
+    with engine.begin() as conn:
+        again = upsert_frame(
+            conn, dim_recommendations, register, source_file_id=None, load_run_id=None
+        )
+    assert again.unchanged == 1 and _version(engine) == 2
+    assert _version(engine, "R02") == 1
 
 
 def test_two_leads_posting_at_once_from_the_same_version_save_exactly_one(
