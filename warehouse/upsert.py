@@ -11,6 +11,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -187,7 +188,7 @@ def upsert_frame(
             columns, select(*[stage.c[c] for c in columns]).where(true())
         )
         updatable = [c for c in columns if c not in key]
-        set_ = {c: statement.excluded[c] for c in updatable}
+        set_: dict[str, Any] = {c: statement.excluded[c] for c in updatable}
         if "version" in table.c and "version" not in columns:
             # Editors name the version they read (warehouse.editing): a load that rewrites a
             # row changes it under them like any other edit, so it moves the counter on too.
