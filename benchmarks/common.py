@@ -104,6 +104,12 @@ def build_warehouse(folder: Path, scale: int) -> tuple[str, float]:
     url = f"sqlite:///{database}"
     done = folder / f"warehouse-{scale}.built"
     if database.exists() and done.exists():
+        # Built by older code, perhaps: bring its schema up to this code's migrations.
+        subprocess.run(
+            [sys.executable, "-m", "data_pipeline", "--database-url", url, "init-db"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         return url, 0.0
     database.unlink(missing_ok=True)
     start = time.perf_counter()
