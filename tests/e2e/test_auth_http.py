@@ -322,7 +322,8 @@ def _first(engine: Engine, sql: str) -> str:
 def page_routes(engine: Engine) -> list[str]:
     """Every registered page, templates filled with real ids from the warehouse."""
     values = {
-        "project_id": _first(engine, "SELECT MIN(project_id) FROM dim_projects"),
+        # Published: a draft's page is not there for the public (tests/e2e/test_not_found.py).
+        "project_id": _first(engine, "SELECT MIN(project_id) FROM dim_projects WHERE is_published"),
         "recommendation_id": _first(
             engine, "SELECT MIN(recommendation_id) FROM dim_recommendations"
         ),

@@ -35,7 +35,7 @@ from sqlalchemy import Engine, text
 
 from components.ids import RESEARCH_COUNT
 from components.research_cards import DRAFT_LABEL
-from tests.e2e.conftest import ConsoleErrors, screenshot
+from tests.e2e.conftest import ConsoleErrors, screenshot, watch_for_errors
 from warehouse import users
 from warehouse.db import make_engine
 from web.openapi import openapi_document
@@ -145,8 +145,7 @@ def staff_page(
 ) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     tab = context.new_page()
-    tab.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
-    tab.on("pageerror", lambda error: console_errors.append(str(error)))
+    watch_for_errors(tab, console_errors)
     tab.goto(f"{live_server}/sign-in?next=%2Fresearch")
     tab.get_by_label("Email").fill(leadership)
     tab.get_by_label("Password").fill(PASSWORD)
@@ -401,10 +400,7 @@ def test_no_public_page_shows_a_draft_or_private_record(
             ),
         )
         if i:
-            tab.on(
-                "console", lambda m: console_errors.append(m.text) if m.type == "error" else None
-            )
-            tab.on("pageerror", lambda error: console_errors.append(str(error)))
+            watch_for_errors(tab, console_errors)
     urls = _page_urls(warehouse, secrets)
     leaked: dict[str, list[str]] = {}
     for first in range(0, len(urls), TABS):
