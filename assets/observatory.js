@@ -78,3 +78,34 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     subtree: true,
   });
 })();
+
+// The data officer's upload is a plain form POST that answers once the file is loaded, which
+// for a large file takes minutes: say so, and stop a second click from loading it twice.
+document.addEventListener("submit", function (event) {
+  const form = event.target;
+  if (!form || form.id !== "data-upload-form") { return; }
+  const button = form.querySelector('button[type="submit"]');
+  const progress = document.getElementById("data-upload-progress");
+  const chosen = form.querySelector('input[type="file"]');
+  const name = chosen && chosen.files && chosen.files[0] ? chosen.files[0].name : "the file";
+  if (button) {
+    button.disabled = true;
+    button.textContent = "Loading…";
+  }
+  if (progress) {
+    progress.textContent = "Uploading and loading " + name + ". A large file can take a few "
+      + "minutes; keep this page open. Its load summary opens when it is done.";
+  }
+});
+// Back from the load summary, the browser may restore the page as it was left: loading.
+window.addEventListener("pageshow", function (event) {
+  const form = document.getElementById("data-upload-form");
+  if (!event.persisted || !form) { return; }
+  const button = form.querySelector('button[type="submit"]');
+  if (button) {
+    button.disabled = false;
+    button.textContent = "Upload and load";
+  }
+  const progress = document.getElementById("data-upload-progress");
+  if (progress) { progress.textContent = ""; }
+});

@@ -70,6 +70,7 @@ DATA_UPLOAD_FORM = "data-upload-form"
 DATA_UPLOAD_FILE = "data-upload-file"
 DATA_UPLOAD_FORMAT = "data-upload-format"
 DATA_UPLOAD_SUBMIT = "data-upload-submit"
+DATA_UPLOAD_PROGRESS = "data-upload-progress"  # filled by assets/observatory.js on submit
 DATA_ALL_REJECTED_GRID = "data-all-rejected-grid"
 DATA_ALL_REJECTED_CSV = "data-all-rejected-csv"
 DATA_LOAD_ID = "data-load-id"

@@ -106,6 +106,13 @@ def upload_card(token: str, formats: Sequence[tuple[str, str]], limit_mb: int) -
                             ],
                             className="g-3",
                         ),
+                        # Says what is happening while the file uploads and loads (a large file
+                        # takes minutes and the browser shows nothing else meanwhile).
+                        html.P(
+                            id=ids.DATA_UPLOAD_PROGRESS,
+                            role="status",
+                            className="small text-body-secondary mt-2 mb-0",
+                        ),
                     ],
                     method="POST",
                     action=UPLOAD_ACTION,

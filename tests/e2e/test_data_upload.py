@@ -357,7 +357,17 @@ def test_an_admin_uploads_a_file_and_reads_its_rejected_rows(
 
     page.get_by_label("File (CSV, XLSX or JSON)").set_input_files(str(path))
     page.get_by_label("Format").select_option("register-researchers-csv")
+    # What the officer sees while the file loads: this one submission is stopped in the page
+    # (after the site's own handler has run), so the page stays to be read.
+    page.evaluate("document.addEventListener('submit', e => e.preventDefault(), {once: true})")
     page.get_by_role("button", name="Upload and load").click()
+    expect(page.locator("#data-upload-progress")).to_have_text(
+        f"Uploading and loading {path.name}. A large file can take a few minutes; keep this "
+        "page open. Its load summary opens when it is done."
+    )
+    expect(page.get_by_role("button", name="Loading…")).to_be_disabled()  # no second load
+    screenshot(page, "data-upload-in-progress")
+    page.locator("#data-upload-form").evaluate("form => form.submit()")
 
     expect(page).to_have_url(re.compile(r"/data/loads/\d+$"))
     run = int(page.url.rsplit("/", 1)[1])
