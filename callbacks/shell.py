@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback
 
 from components import ids
@@ -7,15 +9,22 @@ from warehouse.queries.overview import last_load_time, source_publishers
 PUBLISHERS_NAMED = 4
 
 
-@callback(Output(ids.FOOTER_LAST_LOAD, "children"), Input(ids.URL, "pathname"))
-def show_last_load(_pathname: str | None) -> str:
-    loaded = last_load_time(shared_engine())
+@callback(
+    Output(ids.FOOTER_SOURCES, "children"),
+    Output(ids.FOOTER_LAST_LOAD, "children"),
+    Input(ids.URL, "pathname"),
+)
+def show_footer(_pathname: str | None) -> tuple[str, str]:
+    """The footer's sources and last load, in one answer (one request per page, not two)."""
+    engine = shared_engine()
+    return _sources_text(*source_publishers(engine)), _last_load_text(last_load_time(engine))
+
+
+def _last_load_text(loaded: datetime | None) -> str:
     return loaded.strftime("%d %B %Y, %H:%M UTC") if loaded else "nothing loaded yet"
 
 
-@callback(Output(ids.FOOTER_SOURCES, "children"), Input(ids.URL, "pathname"))
-def show_sources(_pathname: str | None) -> str:
-    files, publishers = source_publishers(shared_engine())
+def _sources_text(files: int, publishers: list[str]) -> str:
     if not files:
         return "none loaded yet"
     named = ", ".join(publishers[:PUBLISHERS_NAMED])
