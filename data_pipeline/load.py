@@ -1,12 +1,14 @@
 """Loading one file: detect, parse, then write everything in one transaction.
 
-A file rejected whole writes nothing. A file that loads writes its rows, its rejects, its
-load run, its source-file record and the rebuilt marts its rows feed together, or (if the
-process dies part-way) none of them.
+A file rejected whole writes no data: only a load run with status ``rejected`` and the reason,
+so the data team's history shows it whether it came by the command line or an upload. A file
+that loads writes its rows, its rejects, its load run, its source-file record and the rebuilt
+marts its rows feed together, or (if the process dies part-way) none of them.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -75,11 +77,10 @@ def load_file(
         progress("validating", 0.2)
         parsed = fmt.parse(source, config)
     except FileRejected as rejection:
-        return _rejected_whole(path, format_id, rejection.problem)
+        return _rejected_whole(engine, path, format_id, rejection.problem)
     except Exception as error:
-        return _rejected_whole(
-            path, format_id, Problem(path.name, None, None, f"could not be parsed ({error!r})")
-        )
+        problem = Problem(path.name, None, None, f"could not be parsed ({error!r})")
+        return _rejected_whole(engine, path, format_id, problem)
     progress("loading", 0.6)
     try:
         with engine.begin() as conn, bulk_load_settings(conn):
@@ -88,13 +89,56 @@ def load_file(
         # The transaction has been rolled back: the warehouse is as it was.
         cause = getattr(error, "orig", None) or error
         reason = f"could not be written to the warehouse ({cause.__class__.__name__}: {cause})"
-        return _rejected_whole(path, parsed.format_id, Problem(path.name, None, None, reason))
+        problem = Problem(path.name, None, None, reason)
+        return _rejected_whole(engine, path, parsed.format_id, problem)
     progress("done", 1.0)
     return result
 
 
-def _rejected_whole(path: Path, format_id: str | None, problem: Problem) -> LoadResult:
-    return LoadResult(path.name, format_id, problems=[problem], rejected_whole=True)
+def _rejected_whole(
+    engine: Engine, path: Path, format_id: str | None, problem: Problem
+) -> LoadResult:
+    result = LoadResult(path.name, format_id, problems=[problem], rejected_whole=True)
+    result.load_run_id = _record_rejected_run(engine, path, result)
+    return result
+
+
+def _record_rejected_run(engine: Engine, path: Path, result: LoadResult) -> int | None:
+    """A load run for a file rejected whole, with its reason; None when there is nothing to
+    record it by (the file cannot be read, so it has no checksum) or the warehouse cannot be
+    written (the reason is in the result either way)."""
+    try:
+        with path.open("rb") as stream:
+            sha256 = hashlib.file_digest(stream, "sha256").hexdigest()
+    except OSError:
+        return None
+    now = datetime.now(UTC)
+    message = "; ".join(str(problem) for problem in result.problems)
+    try:
+        with engine.begin() as conn:
+            return int(
+                conn.execute(
+                    insert(meta_load_runs)
+                    .values(
+                        source_file_id=None,
+                        file_name=result.file_name,
+                        sha256=sha256,
+                        detected_format=result.format_id,
+                        started_at=now,
+                        finished_at=now,
+                        status="rejected",
+                        rows_read=0,
+                        rows_inserted=0,
+                        rows_updated=0,
+                        rows_unchanged=0,
+                        rows_rejected=0,
+                        message=message,
+                    )
+                    .returning(meta_load_runs.c.load_run_id)
+                ).scalar_one()
+            )
+    except SQLAlchemyError:
+        return None
 
 
 def _write(conn: Connection, source: Source, parsed: Parsed) -> LoadResult:

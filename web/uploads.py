@@ -18,7 +18,6 @@ officer's page can say why. Every upload is written to the audit log with who ma
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
@@ -39,7 +38,7 @@ from data_pipeline.formats import all_formats
 from data_pipeline.load import LoadResult, load_file
 from warehouse.db import shared_engine
 from warehouse.queries.load_runs import load_run, rejected_csv_chunks, rejected_csv_name
-from warehouse.schema import meta_audit_log, meta_load_runs
+from warehouse.schema import meta_audit_log
 from web.auth import _page, current_user, require_role
 
 log = logging.getLogger(__name__)
@@ -105,42 +104,6 @@ def stored_name(original: str) -> str:
     return name
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _record_rejected_run(engine: Engine, path: Path, result: LoadResult) -> int:
-    """A load run for a file rejected whole (the loader wrote nothing): its reason is kept."""
-    now = datetime.now(UTC)
-    message = "; ".join(str(problem) for problem in result.problems) or "could not be read"
-    with engine.begin() as conn:
-        return int(
-            conn.execute(
-                insert(meta_load_runs)
-                .values(
-                    source_file_id=None,
-                    file_name=result.file_name,
-                    sha256=_sha256(path),
-                    detected_format=result.format_id,
-                    started_at=now,
-                    finished_at=now,
-                    status="rejected",
-                    rows_read=0,
-                    rows_inserted=0,
-                    rows_updated=0,
-                    rows_unchanged=0,
-                    rows_rejected=0,
-                    message=message,
-                )
-                .returning(meta_load_runs.c.load_run_id)
-            ).scalar_one()
-        )
-
-
 def _audit(engine: Engine, user_id: int, load_run_id: int, result: LoadResult) -> None:
     detail = {
         "file_name": result.file_name,
@@ -189,9 +152,9 @@ def upload() -> Any:
         path = Path(folder) / stored_name(chosen.filename)
         chosen.save(path)
         result = load_file(engine, path, load_config(), format_id=format_id)
-        load_run_id = result.load_run_id
-        if load_run_id is None:
-            load_run_id = _record_rejected_run(engine, path, result)
+    load_run_id = result.load_run_id
+    if load_run_id is None:  # rejected whole, and the warehouse could not record even that
+        return _problem("; ".join(str(problem) for problem in result.problems), 500)
     _audit(engine, user.user_id, load_run_id, result)
     log.info(
         "upload: user %s loaded %s as run %s (%s)",

@@ -7,6 +7,8 @@ import io
 import json
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+
 from tests.conftest import CliResult
 
 GRANTS_HEADER = (
@@ -75,3 +77,20 @@ def test_a_missing_file_or_unknown_format_exits_2_without_traceback(
     assert wrong.returncode == 2
     for result in (missing, undetected, wrong):
         assert "Traceback" not in result.stderr
+
+
+def test_a_file_rejected_whole_is_recorded_with_its_reason(
+    run_cli: object, sqlite_url: str, tmp_path: Path
+) -> None:
+    """As an upload's is: the data team's history on /data shows it, whichever way it came."""
+    broken = tmp_path / "grants.json"
+    broken.write_text('{"grants": [ {"id": "360G-x", ', encoding="utf-8")
+    result: CliResult = run_cli("load", str(broken), database_url=sqlite_url)  # type: ignore[operator]
+    assert result.returncode == 2
+    engine = create_engine(sqlite_url)
+    with engine.connect() as conn:
+        runs = conn.execute(text("SELECT file_name, status, message FROM meta_load_runs")).all()
+        grants = conn.execute(text("SELECT COUNT(*) FROM fct_grants")).scalar_one()
+    engine.dispose()
+    assert [(name, status) for name, status, _ in runs] == [("grants.json", "rejected")]
+    assert "is not valid JSON" in runs[0][2] and grants == 0

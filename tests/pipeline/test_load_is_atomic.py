@@ -43,7 +43,7 @@ def small_grants_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _grants_file(tmp_path_factory.mktemp("small"), 300)
 
 
-def test_a_file_rejected_whole_changes_nothing(
+def test_a_file_rejected_whole_changes_no_data_and_keeps_its_refused_run(
     engine: Engine, small_grants_csv: Path, tmp_path: Path
 ) -> None:
     load_file(engine, small_grants_csv, load_config())
@@ -55,7 +55,17 @@ def test_a_file_rejected_whole_changes_nothing(
 
     assert result.rejected_whole
     assert "broken.json" in str(result.problems[0])
-    assert warehouse_state(engine) == before
+    after = warehouse_state(engine)
+    runs_before, runs_after = before.pop("meta_load_runs"), after.pop("meta_load_runs")
+    assert after == before
+    assert runs_after[0] == runs_before[0] + 1
+    with engine.connect() as conn:
+        status, message = conn.execute(
+            select(meta_load_runs.c.status, meta_load_runs.c.message).where(
+                meta_load_runs.c.load_run_id == result.load_run_id
+            )
+        ).one()
+    assert (status, message) == ("rejected", str(result.problems[0]))
 
 
 def test_loading_the_same_file_twice_changes_nothing(

@@ -337,10 +337,21 @@ def test_an_individual_payments_file_is_rejected_whole(
         "payments_individual.csv: has columns that identify individuals (researcher_id, payee); "
         "individual payments are not accepted: give totals per period, provider, method"
     ]
-    assert {t.name: _count(engine, t) for t in metadata.sorted_tables} == before
+    # Nothing of the file is kept; only its refused load run, with the reason.
+    after = {t.name: _count(engine, t) for t in metadata.sorted_tables}
+    assert after == {**before, "meta_load_runs": before["meta_load_runs"] + 1}
     with engine.connect() as conn:
         names = conn.execute(select(meta_source_files.c.file_name)).scalars().all()
+        run = conn.execute(
+            select(meta_load_runs).order_by(meta_load_runs.c.load_run_id.desc()).limit(1)
+        ).one()
     assert names == ["payments_bad.csv"]
+    assert (run.file_name, run.status, run.source_file_id) == (
+        "payments_individual.csv",
+        "rejected",
+        None,
+    )
+    assert run.message == result.stderr.strip()
     engine.dispose()
 
 

@@ -192,8 +192,9 @@ def test_a_partly_valid_json_file_keeps_its_valid_grants(
 def test_malformed_json_is_rejected_whole_and_leaves_the_warehouse_as_it_was(
     sqlite_engine: Engine, trafford_config: Config
 ) -> None:
+    """No data changes; the data team's history records the file and why it was refused."""
     load_file(sqlite_engine, TRAFFORD_CSV, trafford_config)
-    tables = (fct_grants, meta_load_runs, meta_source_files, meta_rejected_rows)
+    tables = (fct_grants, meta_source_files, meta_rejected_rows)
 
     def counts() -> list[int]:
         with sqlite_engine.connect() as conn:
@@ -208,6 +209,16 @@ def test_malformed_json_is_rejected_whole_and_leaves_the_warehouse_as_it_was(
         "Expecting property name enclosed in double quotes"
     ]
     assert counts() == before
+    with sqlite_engine.connect() as conn:
+        run = conn.execute(
+            select(meta_load_runs).where(meta_load_runs.c.load_run_id == result.load_run_id)
+        ).one()
+    assert (run.file_name, run.status, run.rows_inserted) == (
+        "fundingproviders-grants_malformed.json",
+        "rejected",
+        0,
+    )
+    assert run.message == str(result.problems[0])
 
 
 def test_cp1252_csv_is_decoded(sqlite_engine: Engine) -> None:
