@@ -60,14 +60,9 @@ RECORD_PAGES: dict[str, RecordCheck] = {
 }
 
 
-def install_not_found(
-    server: Flask,
-    pages: Callable[[], Iterable[Mapping[str, Any]]],
-    records: Mapping[str, RecordCheck] | None = None,
-) -> None:
+def install_not_found(server: Flask, pages: Callable[[], Iterable[Mapping[str, Any]]]) -> None:
     """Answer 404 when Dash's catch-all route serves a path that matches no registered page,
-    or a record page (``records``, by path template) whose record is not there."""
-    checks = RECORD_PAGES if records is None else records
+    or a record page (``RECORD_PAGES``, by path template) whose record is not there."""
 
     @server.after_request
     def not_a_page(response: Response) -> Response:
@@ -78,7 +73,7 @@ def install_not_found(
             matched = _pattern(page).fullmatch(request.path)
             if matched is None:
                 continue
-            check = checks.get(str(page.get("path_template") or ""))
+            check = RECORD_PAGES.get(str(page.get("path_template") or ""))
             if check is not None and not check(matched.group(1)):
                 response.status_code = 404
             return response

@@ -11,9 +11,9 @@ rejects. ``load_file`` writes in one transaction and refreshes the marts in it; 
 run changes ``load_generation``, so the API and embed caches (``web.caching``) and the search
 index drop their old answers on the next request.
 
-A file rejected whole writes nothing to the warehouse; the upload then records the attempt as
-a load run with status ``rejected`` and its reason (``meta_load_runs.message``), so the data
-officer's page can say why. Every upload is written to the audit log with who made it.
+A file rejected whole writes no data; the loader keeps the attempt as a load run with status
+``rejected`` and its reason (``meta_load_runs.message``), so the data officer's page can say
+why. Every upload is written to the audit log with who made it.
 """
 
 from __future__ import annotations
