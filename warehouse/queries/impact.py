@@ -83,6 +83,17 @@ INFLUENCE_TYPES = (
 REACHES = ("local", "regional", "national")
 
 _d = fct_policy_decisions.c
+# What a published decision says of itself, in the API and in the CSV download alike.
+DECISION_COLUMNS = (
+    _d.decision_id,
+    _d.title,
+    _d.decision_body,
+    _d.decision_date,
+    _d.financial_year,
+    _d.document_url,
+    _d.influence_type,
+    _d.reach,
+)
 _c = fct_policy_citations.c
 _p = dim_projects.c
 

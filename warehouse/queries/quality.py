@@ -43,6 +43,7 @@ from sqlalchemy import (
 
 from warehouse.queries.filters import Filters
 from warehouse.queries.grants_table import grant_csv_chunks
+from warehouse.queries.impact import DECISION_COLUMNS
 from warehouse.schema import (
     bridge_project_areas,
     bridge_project_topics,
@@ -445,14 +446,7 @@ def _decisions() -> Select[Any]:
     )
     return (
         select(
-            _d.decision_id,
-            _d.title,
-            _d.decision_body,
-            _d.decision_date,
-            _d.financial_year,
-            _d.document_url,
-            _d.influence_type,
-            _d.reach,
+            *DECISION_COLUMNS,
             citations.c.project_id.label("cited_project_id"),
             citations.c.project_title.label("cited_project_title"),
             citations.c.snippet.label("citing_snippet"),

@@ -332,16 +332,7 @@ _d, _c = fct_policy_decisions.c, fct_policy_citations.c
 
 def _decisions(filters: Filters) -> Select[Any]:
     return (
-        select(
-            _d.decision_id,
-            _d.title,
-            _d.decision_body,
-            _d.decision_date,
-            _d.financial_year,
-            _d.document_url,
-            _d.influence_type,
-            _d.reach,
-        )
+        select(*impact.DECISION_COLUMNS)
         .where(impact.decisions_clause(filters))
         .order_by(_d.decision_date.desc(), _d.decision_id)
     )
