@@ -12,12 +12,12 @@ from urllib.parse import unquote
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx
 from dash.development.base_component import Component
 
-from callbacks.research import sees_drafts
 from components import ids, impact_case, impact_list
 from components.research_cards import staff_drafts_note
 from warehouse.db import shared_engine
 from warehouse.queries.filters import Filters
 from warehouse.queries.impact import DECISIONS_PAGE_SIZE, case_study, decisions_page
+from web.auth import sees_drafts
 
 SITE = "P&C Research Observatory"
 

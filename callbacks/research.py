@@ -23,16 +23,10 @@ from components.research_cards import (
 from warehouse.db import shared_engine
 from warehouse.queries.filters import Filters
 from warehouse.queries.research import project_detail, search_projects
-from web.auth import current_user
+from web.auth import sees_drafts
 
 RESULTS_PER_PAGE = 20
 SITE = "P&C Research Observatory"
-
-
-def sees_drafts() -> bool:
-    """Whether this request's user may see drafts (the public may not)."""
-    user = current_user()
-    return user is not None and user.sees_drafts
 
 
 @callback(

@@ -266,6 +266,12 @@ def current_user() -> User | None:
     return user
 
 
+def sees_drafts() -> bool:
+    """Whether this request's user may see drafts (the public may not)."""
+    user = current_user()
+    return user is not None and user.sees_drafts
+
+
 def start_session(user: User) -> None:
     """Sign ``user`` in on this browser: a fresh session (and so a fresh CSRF token)."""
     session.clear()

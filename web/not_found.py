@@ -14,7 +14,7 @@ from flask import Flask, Response, request
 
 from warehouse.db import shared_engine
 from warehouse.queries import record_pages
-from web.auth import current_user
+from web.auth import current_user, sees_drafts
 
 DASH_CATCH_ALL = "/<path:path>"
 
@@ -30,18 +30,13 @@ def _pattern(page: Mapping[str, Any]) -> re.Pattern[str]:
     return re.compile(f"{regex}/?")
 
 
-def _sees_drafts() -> bool:
-    user = current_user()
-    return user is not None and user.sees_drafts
-
-
 def _is_admin() -> bool:
     user = current_user()
     return user is not None and user.is_admin
 
 
 def _project_shown(project_id: str) -> bool:
-    return record_pages.project_shown(shared_engine(), project_id, include_drafts=_sees_drafts())
+    return record_pages.project_shown(shared_engine(), project_id, include_drafts=sees_drafts())
 
 
 RECORD_PAGES: dict[str, RecordCheck] = {
