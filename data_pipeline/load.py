@@ -9,6 +9,7 @@ marts its rows feed together, or (if the process dies part-way) none of them.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,10 +23,15 @@ from data_pipeline.config import Config
 from data_pipeline.errors import FileRejected, Problem
 from data_pipeline.extract import Source
 from data_pipeline.formats import detect_format, format_by_id
-from data_pipeline.formats.base import Parsed, reject_records
+from data_pipeline.formats.base import FileWarning, Money, Parsed, reject_records
 from warehouse.db import bulk_load_settings
 from warehouse.marts import refresh_marts
-from warehouse.schema import meta_load_runs, meta_rejected_rows, meta_source_files
+from warehouse.schema import (
+    meta_load_runs,
+    meta_load_warnings,
+    meta_rejected_rows,
+    meta_source_files,
+)
 from warehouse.upsert import UpsertCounts, delete_stale_links, upsert_frame
 
 Progress = Callable[[str, float], None]
@@ -45,6 +51,9 @@ class LoadResult:
     problems: list[Problem] = field(default_factory=list)
     rejected_whole: bool = False
     load_run_id: int | None = None
+    warnings: list[FileWarning] = field(default_factory=list)
+    money: Money | None = None
+    pence_loaded: int | None = None
 
     @property
     def status(self) -> str:
@@ -174,7 +183,9 @@ def _write(conn: Connection, source: Source, parsed: Parsed) -> LoadResult:
             primary = counts
 
     rejected_rows = _record_rejects(conn, source, parsed.rejects, load_run_id)
+    _record_warnings(conn, parsed.warnings, load_run_id)
     status = "partial" if rejected_rows else "loaded"
+    money = parsed.money
     conn.execute(
         update(meta_load_runs)
         .where(meta_load_runs.c.load_run_id == load_run_id)
@@ -185,6 +196,10 @@ def _write(conn: Connection, source: Source, parsed: Parsed) -> LoadResult:
             rows_updated=primary.updated,
             rows_unchanged=primary.unchanged,
             rows_rejected=rejected_rows,
+            amount_column=money.column if money else None,
+            pence_read=money.read_pence if money else None,
+            pence_loaded=parsed.loaded_pence,
+            pence_rejected=money.rejected_pence if money else None,
         )
     )
     # Only the marts these tables feed: every earlier load left the others consistent.
@@ -203,6 +218,28 @@ def _write(conn: Connection, source: Source, parsed: Parsed) -> LoadResult:
         rejected=rejected_rows,
         problems=problems,
         load_run_id=load_run_id,
+        warnings=parsed.warnings,
+        money=money,
+        pence_loaded=parsed.loaded_pence,
+    )
+
+
+def _record_warnings(conn: Connection, warnings: list[FileWarning], load_run_id: int) -> None:
+    if not warnings:
+        return
+    conn.execute(
+        insert(meta_load_warnings),
+        [
+            {
+                "load_run_id": load_run_id,
+                "kind": w.kind,
+                "field": w.field_name,
+                "message": w.message,
+                "rows": w.rows,
+                "examples": json.dumps(w.examples, ensure_ascii=False) if w.examples else None,
+            }
+            for w in warnings
+        ],
     )
 
 

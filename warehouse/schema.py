@@ -112,7 +112,31 @@ meta_load_runs = Table(
     Column("rows_unchanged", Integer, nullable=False, default=0, comment="Rows already identical"),
     Column("rows_rejected", Integer, nullable=False, default=0, comment="Rows kept as rejects"),
     Column("message", Text, comment="Why the file was rejected whole, if it was"),
+    Column("amount_column", Text, comment="The file's column its amounts came from"),
+    Column("pence_read", BigInteger, comment="Total of the amounts of every row read (pence)"),
+    Column("pence_loaded", BigInteger, comment="Total of the amounts of the rows loaded"),
+    Column("pence_rejected", BigInteger, comment="Total of the amounts of the rows rejected"),
     comment="One row per attempt to load one file",
+)
+
+meta_load_warnings = Table(
+    "meta_load_warnings",
+    metadata,
+    Column("load_warning_id", Integer, primary_key=True, comment="Surrogate key"),
+    Column(
+        "load_run_id",
+        Integer,
+        ForeignKey("meta_load_runs.load_run_id"),
+        nullable=False,
+        comment="The run that found it",
+    ),
+    Column("kind", Text, nullable=False, comment="repaired, blanked, missing-column, ..."),
+    Column("field", Text, comment="Field (column title or JSON path) concerned, if one"),
+    Column("message", Text, nullable=False, comment="What was found and done, in plain English"),
+    Column("rows", Integer, nullable=False, comment="Rows it touched (0: the whole file)"),
+    Column("examples", Text, comment="Up to five [row, value] pairs, as JSON"),
+    Index("ix_meta_load_warnings_run", "load_run_id"),
+    comment="What a load repaired, blanked or noticed without rejecting a row: the quality report",
 )
 
 meta_rejected_rows = Table(
@@ -330,6 +354,12 @@ fct_grants = Table(
     "fct_grants",
     metadata,
     Column("grant_id", Text, primary_key=True, comment="360Giving grant identifier"),
+    Column(
+        "published_id",
+        Text,
+        comment="The id as published; grant_id adds ~2, ~3 ... to the later lines of a "
+        "repeated id whose lines differ",
+    ),
     Column("title", Text, nullable=False, comment="Grant title"),
     Column("description", Text, comment="Grant description"),
     Column("currency", Text, nullable=False, comment="ISO 4217 currency"),

@@ -27,6 +27,33 @@ class LinkScope:
 
 
 @dataclass
+class FileWarning:
+    """One kind of problem a file has that did not cost it a row: a value repaired or blanked,
+    a column the standard wants but the file lacks, a repeated id kept as separate lines.
+    ``rows`` is how many rows it touched (0 for a note about the whole file) and ``examples``
+    up to five of them, as (row number, what was found)."""
+
+    kind: str
+    field_name: str | None
+    message: str
+    rows: int = 0
+    examples: list[tuple[int | None, str]] = field(default_factory=list)
+
+
+@dataclass
+class Money:
+    """The money of a file's primary rows, for reconciliation: the column the amounts came
+    from, their total over every row read, and over the rows rejected (pence; an amount that
+    cannot be read counts as nothing, and ``unreadable_rows`` says how many there were)."""
+
+    column: str
+    loaded_field: str
+    read_pence: int
+    rejected_pence: int
+    unreadable_rows: int = 0
+
+
+@dataclass
 class Parsed:
     """What a format hands to the loader."""
 
@@ -38,6 +65,18 @@ class Parsed:
     publisher: str | None = None
     licence: str | None = None
     replace_links: list[LinkScope] = field(default_factory=list)
+    warnings: list[FileWarning] = field(default_factory=list)
+    money: Money | None = None
+
+    @property
+    def loaded_pence(self) -> int | None:
+        """The total of the primary rows handed to the loader, from the frame itself."""
+        if self.money is None:
+            return None
+        frame = next((f for t, f in self.frames if t is self.primary), pd.DataFrame())
+        if self.money.loaded_field not in frame:
+            return 0
+        return int(pd.to_numeric(frame[self.money.loaded_field]).fillna(0).sum())
 
 
 @dataclass(frozen=True)
@@ -112,6 +151,46 @@ class RejectCollector:
                 "raw": problems["index"].map(raw_json).to_numpy(),
             }
         )
+
+
+class WarningCollector:
+    """Collects warnings column by column, as ``RejectCollector`` collects rejects: each is
+    counted over the rows of its mask, with the first five rows kept as examples."""
+
+    EXAMPLES = 5
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.warnings: list[FileWarning] = []
+
+    def add(
+        self,
+        mask: pd.Series,
+        field_name: str | None,
+        kind: str,
+        message: str,
+        values: pd.Series | None = None,
+    ) -> None:
+        """``values`` (the raw values, quoted in the examples) default to the row's field."""
+        mask = mask.reindex(self.frame.index, fill_value=False).fillna(False).astype(bool)
+        count = int(mask.sum())
+        if not count:
+            return
+        chosen = mask[mask].index[: self.EXAMPLES]
+        shown = values if values is not None else self.frame.get(field_name or "")
+        rows = self.frame.loc[chosen, ROW] if ROW in self.frame else pd.Series(None, index=chosen)
+        shown_text = (
+            quoted(shown.reindex(chosen)).tolist() if shown is not None else [""] * len(chosen)
+        )
+        examples = [
+            (None if pd.isna(row) else int(row), str(value))
+            for row, value in zip(rows.tolist(), shown_text, strict=True)
+        ]
+        self.warnings.append(FileWarning(kind, field_name, message, count, examples))
+
+    def add_file(self, kind: str, field_name: str | None, message: str) -> None:
+        """A warning about the whole file (a missing column, the column amounts came from)."""
+        self.warnings.append(FileWarning(kind, field_name, message))
 
 
 def quoted(values: pd.Series) -> pd.Series:
