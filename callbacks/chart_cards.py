@@ -29,6 +29,7 @@ from figures.table_view import readable_table
 from warehouse.db import shared_engine
 from warehouse.queries.charts import CHART_QUERIES
 from warehouse.queries.filters import Filters
+from warehouse.spreadsheet_cells import safe_frame
 from web.caching import cache, current_generation
 
 NO_DATA = "No records match these filters. Clear a filter to see more."
@@ -135,7 +136,7 @@ def _register(chart: Chart) -> None:
         prevent_initial_call=True,
     )
     def download_csv(_clicks: int, filter_values: dict[str, Any] | None) -> dict[str, Any]:
-        data = readable_table(chart_data(chart.chart_id, filter_values))
+        data = safe_frame(readable_table(chart_data(chart.chart_id, filter_values)))
         return dcc.send_data_frame(data.to_csv, f"{chart.chart_id}.csv", index=False)
 
     for image_format in ("png", "svg"):

@@ -3,7 +3,6 @@ with LIMIT; the CSV streams every matching row. (Its charts are drawn by chart_c
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -14,6 +13,7 @@ from components import ids
 from warehouse.db import shared_engine
 from warehouse.queries.commissioning import contracts_csv_rows, contracts_page
 from warehouse.queries.filters import Filters
+from warehouse.spreadsheet_cells import SafeCsvWriter
 
 
 @callback(
@@ -89,7 +89,7 @@ def download_csv(clicks: int, state: dict[str, Any] | None) -> Any:
         return no_update
     state = {**table.initial_state(), **(state or {})}
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeCsvWriter(buffer)
     for row in contracts_csv_rows(
         shared_engine(),
         Filters.from_values(state["filters"]),

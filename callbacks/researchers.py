@@ -17,6 +17,7 @@ from warehouse.queries.researchers import (
     researcher_directory,
     researcher_directory_csv,
 )
+from warehouse.spreadsheet_cells import safe_frame
 
 
 @callback(
@@ -57,7 +58,7 @@ def show_directory(
 )
 def download_directory(_clicks: int, filter_values: dict[str, Any] | None) -> dict[str, Any]:
     rows = researcher_directory_csv(shared_engine(), Filters.from_values(filter_values or {}))
-    return dcc.send_data_frame(rows.to_csv, "researcher-directory.csv", index=False)
+    return dcc.send_data_frame(safe_frame(rows).to_csv, "researcher-directory.csv", index=False)
 
 
 @callback(Output(ids.ADVICE_SERVICES, "children"), Input(ids.ADVICE_SERVICES, "id"))

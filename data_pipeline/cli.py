@@ -25,6 +25,7 @@ from data_pipeline.report import problems_of, rejected_rows, warehouse_report
 from data_pipeline.users_cli import add_users_parser, run_users
 from warehouse.db import make_engine, upgrade_schema
 from warehouse.schema import meta_load_runs
+from warehouse.spreadsheet_cells import safe_frame
 
 EXIT_OK, EXIT_REJECTED_ROWS, EXIT_REJECTED_FILE = 0, 1, 2
 MAX_PROBLEMS_SHOWN = 20
@@ -126,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "rejects":
         frame = rejected_rows(engine, args.file_name)
         if args.csv:
-            sys.stdout.write(frame.to_csv(index=False))
+            sys.stdout.write(safe_frame(frame).to_csv(index=False))
         else:
             for problem in problems_of(frame):
                 console.print(str(problem), markup=False)

@@ -26,6 +26,7 @@ from figures.table_view import readable_table
 from warehouse.db import shared_engine
 from warehouse.queries.charts import CHART_QUERIES, OPTION_QUERIES
 from warehouse.queries.filters import Filters
+from warehouse.spreadsheet_cells import safe_frame
 from web.images import DEFAULT_WIDTH, FORMATS, chart_image
 from web.provenance import provenance, provenance_headers
 
@@ -182,7 +183,7 @@ def chart(chart_id: str, fmt: str) -> Response | tuple[Response, int]:
         filters = parse_filters(args)
         table = readable_table(CHART_QUERIES[chart_id](engine, filters))
         return Response(
-            table.to_csv(index=False),
+            safe_frame(table).to_csv(index=False),
             mimetype="text/csv",
             content_type="text/csv; charset=utf-8",
             headers={

@@ -14,7 +14,6 @@ Grants to individuals never show the recipient's name.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from sqlalchemy import ColumnElement, Engine, Select, and_, case, func, not_, or
 from warehouse.queries.filters import Filters, where_clause
 from warehouse.queries.funding import GRANT_FILTER_COLUMNS
 from warehouse.schema import fct_grants, mart_grants_by_facet
+from warehouse.spreadsheet_cells import SafeCsvWriter
 
 g = fct_grants.c
 WITHHELD = "Individual (name withheld)"
@@ -311,7 +311,7 @@ def grant_csv_chunks(
     statement = _select_columns().where(grid_where(filters, filter_model))
     statement = statement.order_by(*_order(sort_model))
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = SafeCsvWriter(buffer, lineterminator="\n")
     writer.writerow(csv_header())
     yield buffer.getvalue()
     keys = list(GRID_COLUMNS)

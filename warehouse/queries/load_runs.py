@@ -20,6 +20,7 @@ import pandas as pd
 from sqlalchemy import Engine, Select, func, select
 
 from warehouse.schema import meta_load_runs, meta_rejected_rows
+from warehouse.spreadsheet_cells import safe_cell
 
 CSV_CHUNK = 5_000
 ROWS_SHOWN = 1_000
@@ -38,7 +39,6 @@ RUN_COLUMNS = (
     "rows_rejected",
     "message",
 )
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 REJECTED_CSV_COLUMNS = ("load_run_id", "file_name", "row_number", "field", "reason", "raw")
 
 
@@ -100,11 +100,7 @@ def count_rejected_rows(engine: Engine, load_run_id: int | None = None) -> int:
 def _cell(value: Any) -> Any:
     """A value for a CSV cell. Rejected rows hold whatever a file contained, so text that a
     spreadsheet would run as a formula is prefixed with an apostrophe (shown, not run)."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
+    return "" if value is None else safe_cell(value)
 
 
 def rejected_csv_chunks(engine: Engine, load_run_id: int | None = None) -> Iterator[str]:

@@ -16,7 +16,6 @@ Public rules, kept here so that no caller can forget them:
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -63,6 +62,7 @@ from warehouse.schema import (
     meta_rejected_rows,
     meta_source_files,
 )
+from warehouse.spreadsheet_cells import SafeCsvWriter
 
 PUBLIC = "public"
 SUPPRESS_BELOW = 5
@@ -626,7 +626,7 @@ def _stream(
     engine: Engine, statement: Select[Any], header: Sequence[str], chunk: int
 ) -> Iterator[str]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = SafeCsvWriter(buffer, lineterminator="\n")
     writer.writerow(header)
     yield buffer.getvalue()
     with engine.connect() as conn:

@@ -22,7 +22,6 @@ lists read for the ids of one page or one CSV chunk at a time (never a whole tab
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -64,6 +63,7 @@ from warehouse.schema import (
     fct_project_outputs,
     fct_recommendation_updates,
 )
+from warehouse.spreadsheet_cells import SafeCsvWriter
 
 CSV_CHUNK = 2_000
 # Paging of the JSON answers: at most this many records a page, and pages up to MAX_PAGE.
@@ -553,7 +553,7 @@ def records_csv_chunks(
     """Every record matching ``filters`` as CSV text: the header, then ``chunk`` records at a
     time from one streaming cursor, each chunk's nested lists read for its ids."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = SafeCsvWriter(buffer, lineterminator="\n")
     writer.writerow(dataset.csv_columns)
     yield buffer.getvalue()
     with engine.connect() as conn:
