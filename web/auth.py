@@ -331,10 +331,22 @@ def require_role(*roles: str) -> Callable[[F], F]:
 
 
 def safe_next(target: str | None) -> str:
-    """Where to go after signing in: a path on this site only (no open redirect)."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+    """Where to go after signing in: a path on this site only (no open redirect).
+
+    The target is first read as a browser would read it in ``Location``: browsers drop tabs and
+    line breaks anywhere and spaces and control characters at the ends, and take a backslash
+    for a slash, so ``/<TAB>/evil.example`` and ``/\\evil.example`` both mean
+    ``//evil.example``, another site. Only what is then a path on this site (one leading
+    slash, no scheme, no host) is kept, as normalised; anything else goes to ``/``."""
+    if not target:
         return "/"
-    return target.rstrip("?") or "/"
+    readable = "".join(c for c in target if c >= " " and c != "\x7f").strip()
+    path_end = len(readable.split("?", 1)[0].split("#", 1)[0])
+    readable = readable[:path_end].replace("\\", "/") + readable[path_end:]
+    parts = urlsplit(readable)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or readable.startswith("//"):
+        return "/"
+    return readable.rstrip("?") or "/"
 
 
 # --------------------------------------------------------------------------------------------

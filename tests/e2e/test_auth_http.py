@@ -110,6 +110,29 @@ def test_sign_in_success_sets_a_safe_session_and_shows_the_user(warehouse: Engin
     assert "Matrix lead" not in json.dumps(navbar_callback(test_client, with_token=True).get_json())
 
 
+@pytest.mark.parametrize(
+    ("next_path", "location"),
+    [
+        ("/\t/evil.example", "/"),
+        ("/\n/x", "/"),
+        ("/\\evil.example", "/"),
+        ("/\r\n/evil.example", "/"),
+        ("\t/funding?fy_to=2024", "/funding?fy_to=2024"),
+        ("/fund\u3000ing", None),  # not ASCII: a path on this site, encoded or not
+    ],
+)
+def test_sign_in_never_redirects_to_another_site(
+    warehouse: Engine, next_path: str, location: str | None
+) -> None:
+    response = sign_in(client(), "lead@matrix.example", next=next_path)
+    assert response.status_code == 303
+    sent = response.headers["Location"]
+    assert not sent.startswith("//") and "evil" not in sent and "\\" not in sent
+    assert sent.startswith("/") and not any(c < " " for c in sent)
+    if location is not None:
+        assert sent == location
+
+
 def test_the_public_navbar_offers_sign_in_and_names_nobody(warehouse: Engine) -> None:
     answer = navbar_callback(client(), with_token=True)
     assert answer.status_code == 200
