@@ -7,11 +7,21 @@ a test keeps the two registries in step.
 
 from __future__ import annotations
 
-from figures import commissioning, funding, gaps, impact, recommendations, research, researchers
+from figures import (
+    commissioning,
+    funding,
+    gaps,
+    impact,
+    recommendations,
+    research,
+    researchers,
+    spend,
+)
 from figures.registry import Chart
 
 CHARTS: list[Chart] = [
     *funding.CHARTS,
+    *spend.CHARTS,
     *research.CHARTS,
     *commissioning.CHARTS,
     *researchers.CHARTS,

@@ -63,6 +63,8 @@ FILTER_DESCRIPTIONS: dict[str, str] = {
     "language": "Researchers' languages",
     "area": "Areas researchers work in",
     "availability": "Researchers' availability: available, limited or unavailable",
+    "payer": "Paying bodies of spend over £500 (their identifiers, lower case)",
+    "service": "Services (departments) that paid, as their spend files name them",
     "influence": "Types of policy influence, e.g. strategy-or-plan, service-change",
     "reach": "Reach of a decision: local, regional or national",
     "axis": "Gap map columns: ward or population",

@@ -2,9 +2,10 @@
 
 ``write_demo`` writes, in load order: the small-area lookup and the need files (deprivation,
 Fingertips, census), the 360Giving grants, the OCDS commissioning package, then the P&C
-registers (most as CSV, researchers and training events as XLSX). The same seed always gives
-byte-identical files. Every place, organisation and person in them is invented; the codes sit
-in ranges that real ones never use (see ``geography`` and ``organisations``).
+registers (most as CSV, researchers and training events as XLSX), then the Council's and the
+NHS's spend over £500. The same seed always gives byte-identical files. Every place,
+organisation and person in them is invented; the codes sit in ranges that real ones never use
+(see ``geography`` and ``organisations``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,16 @@ from pathlib import Path
 
 import numpy as np
 
-from data_pipeline.demo import capacity, commissioning, geography, grants, need, research, tracker
+from data_pipeline.demo import (
+    capacity,
+    commissioning,
+    geography,
+    grants,
+    need,
+    research,
+    spend,
+    tracker,
+)
 from data_pipeline.demo.organisations import local_groups
 from data_pipeline.demo.writers import write_register_csv, write_register_xlsx
 
@@ -73,4 +83,5 @@ def write_demo(out_dir: Path, scale: int = 5000, seed: int = 2024) -> list[Path]
         path = out_dir / f"{number:02d}_{name}.{kind}"
         write = write_register_xlsx if kind == "xlsx" else write_register_csv
         files.append(write(name, frame, path))
+    files += spend.write_spend_files(groups, research_grants, seed, out_dir, 7 + len(registers))
     return files

@@ -20,11 +20,13 @@ from warehouse.queries import (
     recommendations,
     research,
     researchers,
+    spend,
 )
-from warehouse.queries.filters import ChartQuery, Filters, OptionQuery
+from warehouse.queries.filters import ChartMessage, ChartQuery, Filters, OptionQuery
 
 CHART_QUERIES: dict[str, ChartQuery] = {
     **funding.CHART_QUERIES,
+    **spend.CHART_QUERIES,
     **research.CHART_QUERIES,
     **commissioning.CHART_QUERIES,
     **researchers.CHART_QUERIES,
@@ -36,6 +38,7 @@ CHART_QUERIES: dict[str, ChartQuery] = {
 # Page -> filter name -> the query giving that filter's options on that page.
 OPTION_QUERIES: dict[str, dict[str, OptionQuery]] = {
     "funding": funding.OPTION_QUERIES,
+    "spend": spend.OPTION_QUERIES,
     "research": research.OPTION_QUERIES,
     "commissioning": commissioning.OPTION_QUERIES,
     "researchers": researchers.OPTION_QUERIES,
@@ -44,6 +47,10 @@ OPTION_QUERIES: dict[str, dict[str, OptionQuery]] = {
     "gaps": gaps.OPTION_QUERIES,
     "overview": {"fy_to": funding.financial_year_options},
 }
+
+# Chart id -> why that chart is empty, where a chart can say more than "no records match these
+# filters" (nothing loaded yet, nothing matched); the others use the card's own message.
+EMPTY_MESSAGES: dict[str, ChartMessage] = {**spend.EMPTY_REASONS}
 
 
 def filter_options(engine: Engine, page: str, name: str, filters: Filters) -> pd.DataFrame:

@@ -38,6 +38,9 @@ class Filters:
     language: tuple[str, ...] = ()
     area: tuple[str, ...] = ()
     availability: tuple[str, ...] = ()
+    # Spend over £500: the paying body (body_key) and the service (org_unit)
+    payer: tuple[str, ...] = ()
+    service: tuple[str, ...] = ()
     # Impact
     influence: tuple[str, ...] = ()
     reach: tuple[str, ...] = ()
@@ -91,3 +94,6 @@ ChartQuery = Callable[[Engine, Filters], pd.DataFrame]
 
 OptionQuery = Callable[[Engine, Filters], pd.DataFrame]
 """The options of one filter: columns value, label, records (counted under the filters)."""
+
+ChartMessage = Callable[[Engine, Filters], str]
+"""Why a chart has nothing to show under the filters (nothing loaded, nothing matched ...)."""

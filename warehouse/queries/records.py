@@ -14,7 +14,11 @@ of the page that shows it, so the API can never show more than the pages do):
   ``impact.decisions_clause``), with their citations of published projects only.
 - researchers: consent ``public`` only (``researchers._directory_where``); ``public`` consent is
   consent to show the contact details, and the columns are guarded again on consent.
-Payments are not a dataset: only the researchers page's suppressed aggregates are public.
+- spend: only totals, never a payment: payments over £500 to organisations that received a
+  P&C research grant, by year, body, service and organisation, with redacted suppliers never
+  read and totals of fewer than 5 payments withheld (``spend.spend_records``).
+Payments to researchers are not a dataset: only the researchers page's suppressed aggregates
+are public.
 
 Each dataset is a main statement (one row per record, ordered, ending with its key) and nested
 lists read for the ids of one page or one CSV chunk at a time (never a whole table).
@@ -41,7 +45,7 @@ from sqlalchemy import (
     select,
 )
 
-from warehouse.queries import impact, recommendations, research, researchers
+from warehouse.queries import impact, recommendations, research, researchers, spend
 from warehouse.queries.filters import Filters, where_clause
 from warehouse.queries.funding import OPTION_QUERIES as FUNDING_FILTERS
 from warehouse.queries.grants_table import WITHHELD, count_grants, grid_where
@@ -460,6 +464,31 @@ DATASETS: tuple[Dataset, ...] = (
         descriptions={
             "contact_email": "Shown only with the researcher's consent to a public entry",
             "contact_phone": "Shown only with the researcher's consent to a public entry",
+        },
+    ),
+    Dataset(
+        name="spend",
+        title="Spend with P&C grant recipients",
+        row=(
+            "the payments over £500 a Council or NHS body made to an organisation that received "
+            "a P&C research grant, totalled by financial year (newest first), paying body, "
+            "service and organisation; never a single payment"
+        ),
+        page="spend",
+        filters=tuple(spend.OPTION_QUERIES),
+        key="total_id",
+        statement=spend.spend_records,
+        descriptions={
+            "total_id": "financial_year:payer_id:service:recipient_org_id",
+            "financial_year": "UK financial year of the payments, e.g. 2024/25",
+            "payer_id": "The paying body's identifier in its spend file (lower case)",
+            "payer": "The paying body's name as published",
+            "service": "Department or service area that paid",
+            "recipient_org_id": "Org-id of the P&C grant recipient the supplier matched",
+            "recipient_name": "Its name as its grants publish it",
+            "payments": "Number of payments, or 'fewer than 5' (then amount_pence is null)",
+            "currency": "Always GBP",
+            "amount_pence": "Total paid, net of VAT, in pence; null for fewer than 5 payments",
         },
     ),
 )
