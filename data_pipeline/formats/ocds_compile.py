@@ -2,11 +2,17 @@
 
 Rules (OCDS 1.1 merging, simplified):
 - Releases of one ``ocid`` are applied in date order (file order breaks ties). A later value
-  overrides an earlier one field by field; objects merge recursively; lists of objects that all
-  have an ``id`` (awards, contracts, parties, items, ...) merge by ``id``; other lists are
-  replaced whole; ``null`` removes the field. The compiled release gets the tag ``compiled``,
-  the latest date and the id ``<ocid>-<date>``, as ``ocdsmerge`` names it. A process with one
-  release keeps that release's own id.
+  overrides an earlier one field by field; objects merge recursively; lists of objects
+  that all have an ``id`` (awards, contracts, parties, items, ...) merge by ``id``; other lists
+  (and the schema's ``wholeListMerge`` lists) are replaced whole; ``null`` removes the field;
+  an empty object or list is no value (it neither appears nor overrides). The compiled release
+  gets the tag ``compiled``, the latest date and the id ``<ocid>-<date>``, as ``ocdsmerge``
+  names it.
+- ``tests/pipeline/test_standard_oracles.py`` shows these equal ``ocdsmerge``'s compiled
+  releases (with the vendored schema) on every real OCDS file, except where this module chooses
+  otherwise: a process with one release keeps that release's own id and tags, and a list whose
+  objects lack an ``id`` (suppliers, tenderers as some publishers write them) is replaced by the
+  later release, where ``ocdsmerge`` appends every release's copy as a new object.
 - A record's ``compiledRelease`` is used as published. Without one, its embedded releases are
   compiled by the rule above. A record that only links to releases elsewhere (url only) cannot
   be compiled from the file and is rejected.
@@ -31,8 +37,8 @@ from data_pipeline.formats.ocds_schema import release_problems
 CONTACT_KEYS = frozenset({"contactPoint", "additionalContactPoints"})
 EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 EMAIL_REMOVED = "[email removed]"
-# The 1.1.5 schema marks these lists wholeListMerge: they replace, never merge by id.
-_WHOLE_LIST = frozenset({"additionalIdentifiers", "additionalClassifications"})
+# The 1.1.5 schema marks these lists of objects wholeListMerge: they replace, never merge by id.
+_WHOLE_LIST = frozenset({"additionalIdentifiers", "additionalClassifications", "changes"})
 _OMIT_WHEN_MERGED = frozenset({"id", "date", "tag"})
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 
@@ -79,11 +85,14 @@ def merge_into(target: dict[str, Any], update: dict[str, Any]) -> None:
         current = target.get(key)
         if value is None:
             target.pop(key, None)
-        elif isinstance(value, dict) and isinstance(current, dict):
+        elif _is_empty(value):
+            continue
+        elif isinstance(value, dict):
+            if not isinstance(current, dict):
+                current = target[key] = {}
             merge_into(current, value)
         elif (
-            isinstance(value, list)
-            and isinstance(current, list)
+            isinstance(current, list)
             and key not in _WHOLE_LIST
             and _has_ids(value)
             and _has_ids(current)
@@ -91,6 +100,10 @@ def merge_into(target: dict[str, Any], update: dict[str, Any]) -> None:
             _merge_by_id(current, value)
         else:
             target[key] = _copy(value)
+
+
+def _is_empty(value: Any) -> bool:
+    return isinstance(value, dict | list) and not value
 
 
 def _has_ids(items: list[Any]) -> bool:
@@ -111,7 +124,9 @@ def _merge_by_id(current: list[dict[str, Any]], update: list[dict[str, Any]]) ->
 
 def _copy(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items() if v is not None}
+        copied: dict[str, Any] = {}
+        merge_into(copied, value)
+        return copied
     if isinstance(value, list):
         return [_copy(v) for v in value]
     return value
@@ -128,12 +143,13 @@ def _sort_key(release: dict[str, Any]) -> datetime:
 def compile_releases(ocid: str, releases: list[dict[str, Any]]) -> dict[str, Any]:
     """The compiled release of one process (the single release itself when there is one)."""
     ordered = sorted(releases, key=_sort_key)  # sorted() is stable: file order breaks ties
-    if len(ordered) == 1:
-        return ordered[0]
     compiled: dict[str, Any] = {}
     for release in ordered:
         merge_into(compiled, {k: v for k, v in release.items() if k not in _OMIT_WHEN_MERGED})
     latest = ordered[-1].get("date")
+    if len(ordered) == 1:
+        own = {key: ordered[0][key] for key in _OMIT_WHEN_MERGED if key in ordered[0]}
+        return {**compiled, "ocid": ocid, **own}
     compiled.update(ocid=ocid, id=f"{ocid}-{latest}", date=latest, tag=["compiled"])
     return compiled
 
