@@ -320,8 +320,8 @@ def grant_figures(found: GrantFile) -> dict[str, Any]:
     repeated = {key for key, count in ids.items() if count > 1}
     seen: set[str] = set()
     total = loaded = rejected = repeated_pence = 0
-    counts = collections.Counter()
-    reasons = collections.Counter()
+    counts: collections.Counter[str] = collections.Counter()
+    reasons: collections.Counter[str] = collections.Counter()
     for grant in grants:
         value = None if blank(grant.amount) else amount(grant.amount)
         row_pence = pence(value) if value is not None else 0
@@ -461,8 +461,8 @@ def spend_figures(path: Path) -> dict[str, Any]:
         return row[index] if index < len(row) else ""
 
     total = loaded = rejected = gross_total = 0
-    counts = collections.Counter()
-    reasons = collections.Counter()
+    counts: collections.Counter[str] = collections.Counter()
+    reasons: collections.Counter[str] = collections.Counter()
     for row in body:
         raw = cell(row, amount_at)
         value = None if blank(raw) else amount(raw)
