@@ -32,10 +32,16 @@ class Config:
     pc_research_programme_codes: frozenset[str] = frozenset()
     pc_research_classification_codes: frozenset[str] = frozenset()
     research_cpv_prefixes: tuple[str, ...] = ("731", "732", "79419", "79310")
-    default_licence: str = "Open Government Licence v3.0"
+    # The licence of the data loaded, only as the configuration states it ([site] licence).
+    default_licence: str | None = None
     route_keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Origins allowed to frame /embed/* (CSP frame-ancestors); "*" lets any site embed charts.
     embed_frame_ancestors: tuple[str, ...] = ("*",)
+    # The paying body of spend files that name none ([spend] publisher, or --publisher).
+    spend_publisher: str | None = None
+    spend_publisher_from: str = "observatory.toml [spend] publisher"
+    # The month (YYYY-MM) of a spend file with no date column (--period); else its file name's.
+    spend_period: str | None = None
 
     @property
     def home_ids(self) -> dict[str, HomeOrganisation]:
@@ -66,7 +72,8 @@ def load_config(path: Path | None = None) -> Config:
         research_cpv_prefixes=tuple(
             research.get("research_cpv_prefixes", Config.research_cpv_prefixes)
         ),
-        default_licence=site.get("licence", Config.default_licence),
+        default_licence=site.get("licence") or None,
         route_keywords={k: tuple(v) for k, v in data.get("route_keywords", {}).items()},
         embed_frame_ancestors=tuple(data.get("embeds", {}).get("frame_ancestors", ["*"])),
+        spend_publisher=data.get("spend", {}).get("publisher") or None,
     )

@@ -172,7 +172,9 @@ def _publisher(config: Config, home_ids: Iterable[str]) -> HomeOrganisation:
     return next((org for org in candidates if org.role == "council"), candidates[0])
 
 
-def _licence_uri(licence: str) -> str | None:
+def _licence_uri(licence: str | None) -> str | None:
+    if licence is None:
+        return None
     if licence.startswith(("http://", "https://")):
         return licence
     return LICENCE_URIS.get(licence.strip().lower())

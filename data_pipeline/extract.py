@@ -141,28 +141,179 @@ class Source:
         return sheets
 
 
-def read_csv_frame(source: Source) -> pd.DataFrame:
-    """The file as a frame of text, one column per header title, plus the ``ROW`` column."""
+def read_csv_frame(source: Source, *, keep_ragged_rows: bool = False) -> pd.DataFrame:
+    """The file as a frame of text, one column per header title, plus the ``ROW`` column.
+
+    A row with more fields than the header is refused with the file (naming the row), unless
+    ``keep_ragged_rows``: then rows with fewer or more fields than the header are kept (short
+    ones padded with blanks, long ones cut to the header) and described in
+    ``frame.attrs[RAGGED]``, for ``formats.base.reject_ragged_rows`` to reject them by name.
+    """
+    data = source.utf8()
     try:
-        # Bytes, not io.StringIO: a StringIO holds four bytes per character, which at a
-        # million grants was the largest single allocation of a load.
-        frame = pd.read_csv(
-            io.BytesIO(source.utf8()),
-            encoding="utf-8",
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=True,
-            skipinitialspace=False,
-        )
+        frame, ragged = _read_fast(data, find_short_rows=keep_ragged_rows)
+        if ragged is None:
+            frame, ragged = _read_counting_fields(data, cut_inside_quotes=False)
+    except _CutInsideQuotes:
+        frame, ragged = _read_counting_fields(data, cut_inside_quotes=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError) as error:
         raise FileRejected(source.name, f"is not a readable CSV file: {error}") from error
+    if not keep_ragged_rows:
+        long_row = next((r for r in ragged.values() if r.fields > r.expected), None)
+        if long_row is not None:
+            raise FileRejected(
+                source.name,
+                f"is not a readable CSV file: it has {long_row.fields} fields "
+                f"where the header has {long_row.expected}",
+                row_number=long_row.row_number,
+            )
     frame.columns = [
         str(c).replace("\ufeff", "").replace(_MOJIBAKE_BOM, "").strip() for c in frame.columns
     ]
     frame = frame.loc[:, [not c.startswith("Unnamed:") for c in frame.columns]]
     empty = _empty_rows(frame)
     frame[ROW] = frame.index + 2
-    return frame.loc[~empty].reset_index(drop=True) if empty.any() else frame
+    if empty.any():
+        frame = frame.loc[~empty].reset_index(drop=True)
+        position = np.flatnonzero(~empty)
+        ragged = {
+            int(new): ragged[int(old)] for new, old in enumerate(position) if int(old) in ragged
+        }
+    frame.attrs[RAGGED] = ragged if keep_ragged_rows else {}
+    return frame
+
+
+RAGGED = "ragged_rows"
+"""Key in a CSV frame's ``attrs``: frame index -> ``RaggedRow``, for rows whose number of fields
+differs from the header's (only when read with ``keep_ragged_rows``)."""
+
+
+@dataclass(frozen=True)
+class RaggedRow:
+    """A row with fewer or more fields than the header: how many, and any values beyond the
+    header's last column. ``cut_off`` is true for a short last row at the very end of a file
+    that stops mid-row (no final line break, or inside a quoted value)."""
+
+    row_number: int
+    fields: int
+    expected: int
+    extra: tuple[str, ...] = ()
+    cut_off: bool = False
+
+
+class _CutInsideQuotes(Exception):
+    pass
+
+
+def _pandas_frame(data: bytes) -> pd.DataFrame:
+    # Bytes, not io.StringIO: a StringIO holds four bytes per character, which at a
+    # million grants was the largest single allocation of a load. index_col=False: never
+    # take a first column as the index when the first row has one field more than the header.
+    return pd.read_csv(
+        io.BytesIO(data),
+        encoding="utf-8",
+        dtype=str,
+        keep_default_na=False,
+        skip_blank_lines=True,
+        skipinitialspace=False,
+        index_col=False,
+    )
+
+
+def _read_fast(
+    data: bytes, *, find_short_rows: bool
+) -> tuple[pd.DataFrame, dict[int, RaggedRow] | None]:
+    """pandas' reader, with a check that costs little: ``None`` for the ragged rows when a row
+    may have fewer or more fields than the header (then they are counted row by row).
+
+    pandas refuses a later row with too many fields but pads a short one with blanks, so a
+    short row is only possible where the last column is blank; where some are, the file's
+    separators outside quoted values must number (header and rows) x (columns - 1)."""
+    first = _first_rows(data, 2)
+    if len(first) == 2 and len(first[1]) > len(first[0]):
+        return pd.DataFrame(), None
+    try:
+        frame = _pandas_frame(data)
+    except pd.errors.ParserError as error:
+        if "EOF inside string" in str(error):
+            raise _CutInsideQuotes from error
+        if "Expected" in str(error) and "fields" in str(error):
+            return pd.DataFrame(), None
+        raise
+    if not find_short_rows or not frame.shape[1]:
+        return frame, {}
+    if not (frame.iloc[:, -1].to_numpy(dtype=object) == "").any():
+        return frame, {}
+    expected = (len(frame) + 1) * (frame.shape[1] - 1)
+    return frame, ({} if _separators_outside_quotes(data) == expected else None)
+
+
+def _first_rows(data: bytes, count: int) -> list[list[str]]:
+    head = data[:65536].decode("utf-8", errors="replace")
+    rows: list[list[str]] = []
+    try:
+        for row in csv.reader(io.StringIO(head)):
+            if row:
+                rows.append(row)
+            if len(rows) == count:
+                break
+    except csv.Error:
+        return rows
+    return rows
+
+
+_CHUNK = 1 << 16
+
+
+def _separators_outside_quotes(data: bytes) -> int:
+    """Commas that separate fields: every comma less those inside quoted values (a comma
+    after an odd number of quote characters). Counted with numpy in 64 kB slices, which stay
+    in the processor's cache."""
+    commas = data.count(b",")
+    if b'"' not in data:
+        return commas
+    view = np.frombuffer(data, dtype=np.uint8)
+    outside, open_quote = 0, 0
+    for start in range(0, len(view), _CHUNK):
+        chunk = view[start : start + _CHUNK]
+        quotes = np.flatnonzero(chunk == 34)
+        separators = np.flatnonzero(chunk == 44)
+        before = np.searchsorted(quotes, separators) + open_quote
+        outside += int(np.count_nonzero((before & 1) == 0))
+        open_quote = (open_quote + len(quotes)) & 1
+    return outside
+
+
+def _read_counting_fields(
+    data: bytes, *, cut_inside_quotes: bool
+) -> tuple[pd.DataFrame, dict[int, RaggedRow]]:
+    """The slow path, for files with ragged rows: count each row's fields with the csv module,
+    pad or cut every row to the header, and read the result with pandas as usual."""
+    text = data.decode("utf-8")
+    rows = [row for row in csv.reader(io.StringIO(text)) if row]
+    if not rows:
+        raise pd.errors.EmptyDataError("No columns to parse from file")
+    width = len(rows[0])
+    ends_mid_row = cut_inside_quotes or not text.endswith(("\n", "\r"))
+    ragged: dict[int, RaggedRow] = {}
+    for position, row in enumerate(rows[1:]):
+        if len(row) == width:
+            continue
+        last = position == len(rows) - 2
+        ragged[position] = RaggedRow(
+            row_number=position + 2,
+            fields=len(row),
+            expected=width,
+            extra=tuple(row[width:]),
+            cut_off=last and ends_mid_row and len(row) <= width,
+        )
+        rows[position + 1] = (row + [""] * width)[:width]
+    if cut_inside_quotes and len(rows) > 1 and (len(rows) - 2) not in ragged:
+        row = rows[-1]
+        ragged[len(rows) - 2] = RaggedRow(len(rows), len(row), width, cut_off=True)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return _pandas_frame(out.getvalue().encode("utf-8")), ragged
 
 
 def _empty_rows(frame: pd.DataFrame) -> np.ndarray:

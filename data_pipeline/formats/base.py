@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import Table
 
 from data_pipeline.config import Config
-from data_pipeline.extract import ROW, Source
+from data_pipeline.extract import RAGGED, ROW, RaggedRow, Source
 from data_pipeline.text_cells import quoted_text
 
 
@@ -213,3 +213,41 @@ def reject_records(rejects: pd.DataFrame) -> list[dict[str, Any]]:
         }
         for r in rejects.to_dict("records")
     ]
+
+
+def reject_ragged_rows(
+    raw: pd.DataFrame, rejects: RejectCollector, warnings: WarningCollector | None = None
+) -> None:
+    """Reject the rows of a CSV frame (read with ``read_csv_frame(..., keep_ragged_rows=True)``)
+    whose number of fields differs from the header's, naming each as such, even when the
+    fields a format needs happen to be filled: a short row lost its end, a long one shifted or
+    lost values. A long row whose extra fields are all blank (a stray trailing comma) loses
+    nothing: it is kept, and ``warnings`` (when given) counts it."""
+    ragged: dict[int, RaggedRow] = raw.attrs.get(RAGGED, {})
+    trailing_blanks = []
+    for index, row in ragged.items():
+        if index not in raw.index:
+            continue
+        if row.fields > row.expected and not any(v.strip() for v in row.extra):
+            trailing_blanks.append(index)
+            continue
+        if row.fields < row.expected:
+            reason = f"has {row.fields} of {row.expected} fields"
+            if row.cut_off:
+                reason += ": the file looks cut off"
+        else:
+            shown = ", ".join(quoted(pd.Series(row.extra[:3])).tolist())
+            more = ", ..." if len(row.extra) > 3 else ""
+            reason = (
+                f"has {row.fields} fields where the header has {row.expected} "
+                f"(beyond the last column: {shown}{more})"
+            )
+        rejects.add_row(index, None, reason)
+    if warnings is not None and trailing_blanks:
+        warnings.add(
+            pd.Series(True, index=trailing_blanks),
+            None,
+            "ragged-row",
+            "rows end with blank fields beyond the header's last column; they were ignored",
+            pd.Series("", index=trailing_blanks),
+        )

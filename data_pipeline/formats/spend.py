@@ -26,6 +26,7 @@ cleaned and parsed once per distinct value and spread back over the rows (``_by_
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 import re
@@ -40,7 +41,15 @@ from data_pipeline.config import Config
 from data_pipeline.errors import FileRejected
 from data_pipeline.extract import ROW, Source, read_csv_frame
 from data_pipeline.formats import spend_headers as h
-from data_pipeline.formats.base import Format, Parsed, RejectCollector, quoted
+from data_pipeline.formats.base import (
+    Format,
+    Money,
+    Parsed,
+    RejectCollector,
+    WarningCollector,
+    quoted,
+    reject_ragged_rows,
+)
 from data_pipeline.transform import (
     blank_mask,
     clean_text,
@@ -71,12 +80,6 @@ _REDACTED = re.compile(
     re.IGNORECASE,
 )
 _URI_SCHEME = re.compile(r"^https?://(www\.)?", re.IGNORECASE)
-_DATE_TOKENS = re.compile(
-    r"(?<![0-9])(19|20)\d{2}([-_. ]?\d{1,2}){0,2}(?![0-9])"
-    r"|(?<![a-z])(january|february|march|april|may|june|july|august|september|october|"
-    r"november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)(?![a-z])",
-    re.IGNORECASE,
-)
 
 
 def header_fields(titles: list[str]) -> dict[str, str]:
@@ -84,11 +87,29 @@ def header_fields(titles: list[str]) -> dict[str, str]:
     return {title: field for title in titles if (field := h.field_of(title)) is not None}
 
 
-def _looks_like_spend_header(titles: list[str]) -> bool:
+_AMOUNT_FIELDS = (h.AMOUNT, h.GROSS_AMOUNT)
+_ESSENTIALS = (
+    ("an amount", _AMOUNT_FIELDS),
+    ("a supplier", (h.SUPPLIER_NAME,)),
+    ("a payment date or period", _DATE_FIELDS),
+)
+_PERIOD_IN_NAME = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})[-_. ]?(0[1-9]|1[0-2])(?![0-9])")
+_MONTH_IN_NAME = re.compile(
+    r"(?<![a-z])(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[-_. ]?"
+    r"((?:19|20)[0-9]{2})(?![0-9])",
+    re.IGNORECASE,
+)
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _lacking(titles: list[str]) -> list[str]:
+    """What a header lacks of the columns every spend file needs."""
     fields = set(header_fields(titles).values())
-    return (
-        h.AMOUNT in fields and h.SUPPLIER_NAME in fields and bool(fields.intersection(_DATE_FIELDS))
-    )
+    return [label for label, wanted in _ESSENTIALS if not fields.intersection(wanted)]
+
+
+def _looks_like_spend_header(titles: list[str]) -> bool:
+    return not _lacking(titles)
 
 
 def find_header_row(text: str) -> int | None:
@@ -104,6 +125,48 @@ def find_header_row(text: str) -> int | None:
     except csv.Error:
         return None
     return None
+
+
+def near_miss(source: Source) -> str | None:
+    """For a CSV that is not quite spend: what it lacks ("looks like a spend file, but has no
+    column for ..."), when its header names two of an amount, a supplier and a date or period.
+    None for anything further from spend."""
+    if source.is_xlsx or not source.csv_header:
+        return None
+    lacking = _lacking(source.csv_header)
+    if len(lacking) != 1:
+        return None
+    advice = ""
+    if lacking == ["a payment date or period"]:
+        advice = "; name the period with `--period 2014-08` or in the file's name"
+    return f"looks like a spend file, but has no column for {lacking[0]}{advice}"
+
+
+def lacks_only_dates(source: Source) -> bool:
+    """A CSV with an amount and a supplier but no date or period column: spend whose period
+    may come from ``--period`` or the file's name (``parse`` refuses it when neither has one)."""
+    return (
+        bool(source.csv_header)
+        and not source.is_xlsx
+        and (_lacking(source.csv_header) == ["a payment date or period"])
+    )
+
+
+def period_from_name(file_name: str) -> str | None:
+    """The month a file's name gives (``spend-2014-08.csv``, ``..._201408.csv``,
+    ``spend_August_2014.csv``) as ``YYYY-MM``; None when it names none, or more than one."""
+    stem = Path(file_name).stem
+    found = {f"{year}-{month}" for year, month in _PERIOD_IN_NAME.findall(stem)}
+    found |= {
+        f"{year}-{_MONTHS.index(month[:3].lower()) + 1:02d}"
+        for month, year in _MONTH_IN_NAME.findall(stem)
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _month_end(period: str) -> object:
+    year, month = (int(part) for part in period.split("-"))
+    return pd.Timestamp(year, month, calendar.monthrange(year, month)[1]).date()
 
 
 def sniff(source: Source) -> bool:
@@ -148,12 +211,12 @@ def choose_columns(frame: pd.DataFrame) -> dict[str, str]:
 def _read(source: Source) -> pd.DataFrame:
     header_row = 0 if _looks_like_spend_header(source.csv_header) else find_header_row(source.text)
     if not header_row:
-        return read_csv_frame(source)
+        return read_csv_frame(source, keep_ragged_rows=True)
     # Re-read from the header line on; rows keep the numbers a person sees in the file.
     # Split on "\n" only: str.splitlines would also break at U+0085 and U+2028 inside values.
     lines = source.text.split("\n")
     rest = Source(source.path, "\n".join(lines[header_row:]).encode("utf-8"))
-    frame = read_csv_frame(rest)
+    frame = read_csv_frame(rest, keep_ragged_rows=True)
     frame[ROW] = frame[ROW] + header_row
     return frame
 
@@ -195,16 +258,9 @@ def _text(frame: pd.DataFrame, columns: _Columns, field_name: str) -> pd.Series:
     return _by_value(frame[columns.title(field_name)], _clean)
 
 
-def file_body_key(file_name: str) -> str:
-    """The body key for a file that names no spending body: its name without dates."""
-    stem = Path(file_name).stem
-    slug = slugify(pd.Series([_DATE_TOKENS.sub(" ", stem)])).iloc[0]
-    return f"file:{slug or 'unnamed'}"
-
-
-def _body_keys(pairs: pd.DataFrame, file_name: str) -> pd.DataFrame:
+def _body_keys(pairs: pd.DataFrame) -> pd.DataFrame:
     """For distinct (id, name) pairs: the body key, and the name (a "Body" column can hold a
-    name rather than a URI or code)."""
+    name rather than a URI or code). <NA> where the pair names no body."""
     body_id, name = pairs["id"], pairs["name"]
     id_is_name = body_id.str.contains(" ", regex=False).fillna(False) & ~body_id.str.match(
         _URI_SCHEME
@@ -216,23 +272,65 @@ def _body_keys(pairs: pd.DataFrame, file_name: str) -> pd.DataFrame:
         .str.replace(_URI_SCHEME, "", regex=True)
         .str.rstrip("/")
     )
-    key = id_key.fillna(slugify(name).replace("", pd.NA)).fillna(file_body_key(file_name))
+    key = id_key.fillna(slugify(name).replace("", pd.NA))
     return pd.DataFrame({"key": key, "name": name})
 
 
-def _body(frame: pd.DataFrame, columns: _Columns, file_name: str) -> tuple[pd.Series, pd.Series]:
-    """(body_key, body_name) per row."""
+def _body(frame: pd.DataFrame, columns: _Columns) -> tuple[pd.Series, pd.Series]:
+    """(body_key, body_name) per row; <NA> where the row names no body."""
     pairs = pd.DataFrame(
         {"id": _text(frame, columns, h.BODY_ID), "name": _text(frame, columns, h.BODY_NAME)}
     )
     distinct = pairs.drop_duplicates()
-    keys = _body_keys(distinct.reset_index(drop=True), file_name)
+    keys = _body_keys(distinct.reset_index(drop=True))
     keys.index = pd.MultiIndex.from_frame(distinct)
     per_row = keys.reindex(pd.MultiIndex.from_frame(pairs))
     return (
         pd.Series(per_row["key"].to_numpy(), index=frame.index, dtype="string"),
         pd.Series(per_row["name"].to_numpy(), index=frame.index, dtype="string"),
     )
+
+
+_NO_PAYER_FIX = (
+    "name the paying body with `--publisher NAME` or `[spend] publisher` in observatory.toml"
+)
+
+
+def _payer(
+    frame: pd.DataFrame,
+    columns: _Columns,
+    config: Config,
+    file_name: str,
+    rejects: RejectCollector,
+    warnings: WarningCollector,
+) -> tuple[pd.Series, pd.Series]:
+    """(body_key, body_name): the file's body column, else the configured publisher. The
+    warehouse never holds spend with no payer: a file without either is refused whole, and a
+    row with a blank body (where nothing is configured) is rejected."""
+    body_columns = [columns.title(f) for f in (h.BODY_ID, h.BODY_NAME) if columns.has(f)]
+    publisher = config.spend_publisher
+    if not body_columns and not publisher:
+        raise FileRejected(
+            file_name, f"is spend that names no paying body (no body column): {_NO_PAYER_FIX}"
+        )
+    key, name = _body(frame, columns)
+    missing = key.isna()
+    if publisher and missing.any():
+        message = f"the paying body is {publisher!r}, from {config.spend_publisher_from}"
+        if body_columns:
+            blank = " and ".join(map(repr, body_columns))
+            warnings.add(
+                missing, body_columns[0], "publisher", f"{message}, where {blank} is blank"
+            )
+        else:
+            warnings.add_file("publisher", None, f"{message}: the file has no body column")
+        key = key.fillna(slugify(pd.Series([publisher])).iloc[0])
+        name = name.fillna(publisher)
+    elif missing.any():
+        rejects.add(
+            missing, body_columns[0], f"is required but blank (no paying body); {_NO_PAYER_FIX}"
+        )
+    return key, name
 
 
 def _transaction_ids(frame: pd.DataFrame, columns: _Columns, file_name: str) -> pd.Series:
@@ -292,15 +390,92 @@ def _dates(frame: pd.DataFrame, columns: _Columns, rejects: RejectCollector) -> 
     return result
 
 
+def _period_dates(
+    frame: pd.DataFrame, config: Config, file_name: str, warnings: WarningCollector
+) -> pd.Series:
+    """For a file with no date column: the last day of the month ``--period`` names, else of
+    the month in the file's name; the file is refused when neither names one."""
+    period, origin = config.spend_period, "--period"
+    if period is None:
+        period, origin = period_from_name(file_name), "the file's name"
+    if period is None:
+        raise FileRejected(
+            file_name,
+            "looks like a spend file, but has no column for a payment date or period; "
+            "name the period with `--period 2014-08` or in the file's name",
+        )
+    day = _month_end(period)
+    warnings.add_file(
+        "period",
+        None,
+        f"the file has no payment date column: every payment is dated {day} "
+        f"(the end of {period}, from {origin})",
+    )
+    return pd.Series([day] * len(frame), index=frame.index, dtype=object)
+
+
 def _money(
     frame: pd.DataFrame, columns: _Columns, field_name: str, rejects: RejectCollector
 ) -> pd.Series:
+    return _money_of(frame, columns, field_name, rejects)[0]
+
+
+def _money_of(
+    frame: pd.DataFrame, columns: _Columns, field_name: str, rejects: RejectCollector
+) -> tuple[pd.Series, pd.Series]:
+    """(pence, unreadable) of the field's column; a value that is not money is rejected."""
     if not columns.has(field_name):
-        return pd.Series(pd.NA, index=frame.index, dtype="Int64")
+        empty = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+        return empty, pd.Series(False, index=frame.index)
     title = columns.title(field_name)
     pence, invalid = _by_value(frame[title], parse_money_pence)
     _reject_values(rejects, invalid, frame, title, "is not an amount of money")
-    return pence
+    return pence, invalid
+
+
+def _amount_field(raw: pd.DataFrame, columns: _Columns, warnings: WarningCollector) -> str:
+    """The field amounts are loaded from (net, or plain, before gross), with a file warning
+    naming the column and the money columns that were not summed."""
+    field_name = h.AMOUNT if columns.has(h.AMOUNT) else h.GROSS_AMOUNT
+    title = columns.title(field_name)
+    money_fields = (h.AMOUNT, h.GROSS_AMOUNT, h.VAT_AMOUNT)
+    others = [t for t in raw.columns if t != title and h.field_of(str(t)) in money_fields]
+    if field_name == h.GROSS_AMOUNT:
+        message = (
+            f"amounts are the gross column {title!r} (VAT included): the file has no net amount"
+        )
+    elif h.header_key(title) in h.NET_KEYS:
+        message = f"amounts are the net column {title!r}"
+    else:
+        message = f"amounts are the column {title!r}"
+    if others:
+        listed = " and ".join(repr(t) for t in others)
+        message += f"; {listed} {'was' if len(others) == 1 else 'were'} not summed"
+    warnings.add_file("amount-column", title, message)
+    return field_name
+
+
+def _warn_unknown_columns(raw: pd.DataFrame, warnings: WarningCollector) -> None:
+    for title in raw.columns:
+        if title != ROW and h.field_of(title) is None:
+            warnings.add_file(
+                "unknown-column",
+                title,
+                f"column {title!r} is not one the spend reader knows; it was not loaded",
+            )
+
+
+def _money_totals(
+    title: str, pence: pd.Series, unreadable: pd.Series, rejected: pd.Series
+) -> Money:
+    values = pence.fillna(0).astype("int64")
+    return Money(
+        column=title,
+        loaded_field="amount_pence",
+        read_pence=int(values.sum()),
+        rejected_pence=int(values[rejected].sum()),
+        unreadable_rows=int(unreadable.sum()),
+    )
 
 
 def _capital_revenue(values: pd.Series) -> pd.Series:
@@ -365,31 +540,38 @@ def _publisher(loaded: pd.DataFrame) -> str | None:
 
 
 def parse(source: Source, config: Config) -> Parsed:
-    """Read a spend file into fct_spend rows and rejects."""
+    """Read a spend file into fct_spend rows, rejects, warnings and its money."""
     raw = _read(source)
     columns = _Columns(choose_columns(raw))
-    missing = [
-        label
-        for label, fields in (
-            ("an amount", (h.AMOUNT,)),
-            ("a supplier", (h.SUPPLIER_NAME,)),
-            ("a payment date or period", _DATE_FIELDS),
-        )
-        if not any(columns.has(f) for f in fields)
-    ]
-    if missing:
+    titles = [c for c in raw.columns if c != ROW]
+    missing = _lacking(titles)
+    if missing and missing != ["a payment date or period"]:
         raise FileRejected(
             source.name, "is not a spend file: it has no column for " + " or ".join(missing)
         )
     rejects = RejectCollector(raw)
+    warnings = WarningCollector(raw)
+    period_dates = _period_dates(raw, config, source.name, warnings) if missing else None
+    reject_ragged_rows(raw, rejects, warnings)
+    _warn_unknown_columns(raw, warnings)
 
-    body_key, body_name = _body(raw, columns, source.name)
+    body_key, body_name = _payer(raw, columns, config, source.name, rejects, warnings)
     transaction_id = _transaction_ids(raw, columns, source.name)
     line_no = _line_numbers(raw, columns, body_key, transaction_id, rejects)
-    payment_date = _dates(raw, columns, rejects)
+    if period_dates is not None:
+        payment_date = period_dates
+    else:
+        payment_date = _dates(raw, columns, rejects)
+        if config.spend_period:
+            warnings.add_file(
+                "period",
+                None,
+                f"--period {config.spend_period} was not used: the file has its own dates",
+            )
 
-    amount_title = columns.title(h.AMOUNT)
-    amount = _money(raw, columns, h.AMOUNT, rejects)
+    amount_field = _amount_field(raw, columns, warnings)
+    amount_title = columns.title(amount_field)
+    amount, unreadable = _money_of(raw, columns, amount_field, rejects)
     rejects.add(_by_value(raw[amount_title], blank_mask), amount_title, "is required but blank")
     vat = _money(raw, columns, h.IRRECOVERABLE_VAT, rejects)
 
@@ -423,9 +605,8 @@ def parse(source: Source, config: Config) -> Parsed:
         index=raw.index,
     )
     _duplicates(out, raw, ~rejects.rejected, columns.title(h.TRANSACTION_ID), rejects)
-    keep = ~rejects.rejected
-
-    loaded = out.loc[keep].reset_index(drop=True)
+    rejected = rejects.rejected
+    loaded = out.loc[~rejected].reset_index(drop=True)
     return Parsed(
         format_id=FORMAT_ID,
         rows_read=len(raw),
@@ -433,8 +614,10 @@ def parse(source: Source, config: Config) -> Parsed:
         frames=[(fct_spend, loaded)],
         rejects=rejects.records(),
         publisher=_publisher(loaded),
-        # The Transparency Code asks for publication under the Open Government Licence.
+        # Only what the configuration states: a spend CSV carries no licence of its own.
         licence=config.default_licence,
+        warnings=warnings.warnings,
+        money=_money_totals(amount_title, amount, unreadable, rejected),
     )
 
 

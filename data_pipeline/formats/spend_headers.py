@@ -10,6 +10,10 @@ Within a field, titles are listed in order of preference: when a file has more t
 for a field, the first listed one that holds any value is used (Calderdale's "Extended
 Description" is empty, so its "Purpose of Spend (Summary)" is used instead).
 
+A file with both a net and a gross amount (Salford's ``Gross``, ``VAT``, ``Net``) is loaded
+on its net amount, as the Transparency Code asks: net titles rank first under ``amount``, and
+gross and VAT titles are fields of their own.
+
 Sources: every header of the saved real files, the LGA "Spend" schema and ODI Leeds' alias map
 (``odileeds/council-spending-data`` ``*/index.json``), typos included. Where ODI Leeds files a
 classification under "Organisational Unit" (Procurement Classification, Proclass Description,
@@ -36,6 +40,9 @@ CHARITY_NUMBER = "supplier_charity_number"
 TRANSACTION_ID = "transaction_id"
 LINE_NO = "line_no"
 AMOUNT = "amount"
+# A gross amount is loaded only when a file has no net (or plain) amount; VAT never is.
+GROSS_AMOUNT = "gross_amount"
+VAT_AMOUNT = "vat_amount"
 IRRECOVERABLE_VAT = "irrecoverable_vat"
 CAPITAL_REVENUE = "capital_revenue"
 VCSE = "is_vcse"
@@ -49,7 +56,15 @@ PROCUREMENT_CARD = "procurement_card"
 SOURCE_SYSTEM = "source_system"
 
 NOT_LOADED = frozenset(
-    {VAT_NUMBER, SERVICE_DETAIL, EXPENSE_CODE, COST_CENTRE, PROCUREMENT_CARD, SOURCE_SYSTEM}
+    {
+        VAT_NUMBER,
+        SERVICE_DETAIL,
+        EXPENSE_CODE,
+        COST_CENTRE,
+        PROCUREMENT_CARD,
+        SOURCE_SYSTEM,
+        VAT_AMOUNT,
+    }
 )
 
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -136,6 +151,11 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Expenditure Account",
         "Cipfsubj(T)",
         "Proclass",
+        "G/L Description",
+        "GL Description",
+        "G/L descript",
+        "G/L Descripition",
+        "Account",
     ),
     PURPOSE: (
         "Purpose",
@@ -197,6 +217,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Document Number",
         "Payment Reference",
         "Invoice Number",
+        "SAP Document Number",
+        "Order Number",
+        "Order",
     ),
     LINE_NO: (
         "Seq no",
@@ -207,12 +230,16 @@ ALIASES: dict[str, tuple[str, ...]] = {
     AMOUNT: (
         "Net Amount",
         "Net Amount £",
-        "Amount",
+        "Net",
+        "Net Value",
         "Amount Excluding VAT",
+        "Amount excl. VAT",
+        "Amount ex VAT",
+        "Net of VAT",
         "Total (excludes VAT)",
         "'Total (excludes VAT)",
         "Invoice Line Value (net of VAT)",
-        "Net Value",
+        "Amount",
         "Invoiced Value",
         "INVOICE DISTRIBUTION AMOUNT",
         "SUM OF INVOICE DISTRIBUTION AMOUNT",
@@ -220,7 +247,21 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Spend",
         "Total",
         "Grand Total",
+    ),
+    GROSS_AMOUNT: (
         "Gross",
+        "Gross Amount",
+        "Gross Value",
+        "Amount incl. VAT",
+        "Amount Including VAT",
+        "Amount inc VAT",
+        "Total (includes VAT)",
+        "Total incl. VAT",
+    ),
+    VAT_AMOUNT: (
+        "VAT",
+        "VAT Amount",
+        "VAT Value",
     ),
     IRRECOVERABLE_VAT: (
         "Irrecoverable VAT",
@@ -254,6 +295,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Service Category URI",
         "ProclassCode",
         "BVACOP",
+        "G/L no.",
     ),
     COST_CENTRE: (
         "ProfitCentre",
@@ -291,6 +333,10 @@ def _build_index() -> tuple[dict[str, str], dict[str, int]]:
 
 HEADER_FIELDS, HEADER_RANKS = _build_index()
 """Normalised header key -> canonical field, and -> preference within the field (0 = best)."""
+
+
+NET_KEYS = frozenset(header_key(t) for t in ALIASES[AMOUNT][: ALIASES[AMOUNT].index("Amount")])
+"""Keys of the amount titles that say they are net of VAT (the rest of AMOUNT's are plain)."""
 
 
 def field_of(title: str) -> str | None:

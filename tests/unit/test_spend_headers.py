@@ -118,6 +118,9 @@ REAL_HEADERS: dict[str, dict[str, str]] = {
 
 # ODI Leeds' alias lists (STANDARDS.md 3.4), with typos and a "£" lost to encoding.
 ODI_LEEDS: dict[str, list[str]] = {
+    # ODI Leeds files Salford's "Gross" under its amount; here it is a field of its own, so a
+    # file with "Gross", "VAT" and "Net" is loaded on "Net" (tests/unit/test_spend_amounts.py).
+    h.GROSS_AMOUNT: ["Gross"],
     h.AMOUNT: [
         "'Total (excludes VAT)",
         "AMOUNT ()",
@@ -126,7 +129,6 @@ ODI_LEEDS: dict[str, list[str]] = {
         "Amount (£)",
         "Amount Excluding VAT",
         "Grand Total",
-        "Gross",
         "INVOICE DISTRIBUTION AMOUNT",
         "Invoice Line Value (net of VAT)",
         "Invoiced Value",

@@ -14,7 +14,7 @@ from data_pipeline.errors import FileRejected
 from data_pipeline.extract import Source
 from data_pipeline.formats import detect_format
 from data_pipeline.formats.base import Parsed
-from data_pipeline.formats.spend import file_body_key, is_redacted, parse, sniff
+from data_pipeline.formats.spend import is_redacted, parse, sniff
 
 HEADER = "Body Name,Payment Date,Transaction Number,Net Amount,Supplier Name\n"
 
@@ -179,13 +179,14 @@ def test_rows_sharing_a_transaction_number_get_line_numbers_in_file_order() -> N
 
 
 def test_a_sequence_column_gives_the_line_number_and_repeats_are_rejected() -> None:
-    parsed = _parse(
+    source = _source(
         "Nstrg(T),TransNo,Seq no,Period,Supplier ID(T),Amount\n"
         "Schools,100,0,202405,Acme Ltd,600\n"
         "Schools,100,3,202405,Acme Ltd,700\n"
         "Schools,100,3,202405,Acme Ltd,800\n"
         "Schools,101,x,202405,Acme Ltd,900\n"
     )
+    parsed = parse(source, Config(spend_publisher="Gateshead Council"))
     assert _problems(parsed) == [
         (5, "Seq no", "'x' is not a line number (a whole number)"),
         (4, "TransNo", "repeats the transaction and line number first seen in row 3"),
@@ -217,32 +218,53 @@ def test_body_key_prefers_the_uri_then_the_name_then_the_file_name() -> None:
     ]
     named = _loaded(_parse(HEADER + "A  Council,2024-05-03,T1,600,Acme Ltd\n"))
     assert named[["body_key", "body_name"]].values.tolist() == [["a-council", "A Council"]]
-    nameless = _parse(
-        "Payment Date,Transaction Number,Net Amount,Supplier Name\n2024-05-03,T1,600,Acme Ltd\n",
-        "northshire_spend_2024-05_clean.csv",
+
+
+NAMELESS = "Payment Date,Transaction Number,Net Amount,Supplier Name\n2024-05-03,T1,600,Acme Ltd\n"
+
+
+def test_a_file_that_names_no_paying_body_is_refused_naming_both_fixes() -> None:
+    with pytest.raises(FileRejected) as caught:
+        _parse(NAMELESS, "northshire_spend_2024-05_clean.csv")
+    assert str(caught.value) == (
+        "northshire_spend_2024-05_clean.csv: is spend that names no paying body (no body "
+        "column): name the paying body with `--publisher NAME` or `[spend] publisher` in "
+        "observatory.toml"
     )
-    assert _loaded(nameless)["body_key"].tolist() == ["file:northshire-spend-clean"]
-    assert _loaded(nameless)["body_name"].tolist() == [pd.NA]
-    assert nameless.publisher is None
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "northshire_spend_2022-08_clean.csv",
-        "northshire_spend_2023-01_clean.csv",
-        "northshire_spend_202208_clean.csv",
-        "northshire_spend_2022_08_31_clean.csv",
-        "northshire_spend_August_2022_clean.csv",
-        "northshire_spend_aug_2022_clean.csv",
-    ],
-)
-def test_the_file_fallback_body_key_is_the_same_for_every_month(name: str) -> None:
-    assert file_body_key(name) == "file:northshire-spend-clean"
+def test_the_configured_publisher_pays_for_a_file_without_a_body_column() -> None:
+    config = Config(spend_publisher="Northshire County Council", spend_publisher_from="--publisher")
+    parsed = parse(_source(NAMELESS, "northshire_spend_2024-05_clean.csv"), config)
+    loaded = _loaded(parsed)
+    # The same key a "Body Name" column of that name gives, so both kinds of file agree.
+    assert loaded[["body_key", "body_name"]].values.tolist() == [
+        ["northshire-county-council", "Northshire County Council"]
+    ]
+    assert parsed.publisher == "Northshire County Council"
+    [warning] = [w for w in parsed.warnings if w.kind == "publisher"]
+    assert warning.message == (
+        "the paying body is 'Northshire County Council', from --publisher: the file has no "
+        "body column"
+    )
+    assert warning.rows == 0  # a note on the whole file
 
 
-def test_the_file_fallback_body_key_keeps_words_that_start_like_months() -> None:
-    assert file_body_key("marketing_spend_2024-05.csv") == "file:marketing-spend"
+def test_a_blank_body_is_rejected_unless_a_publisher_is_configured() -> None:
+    text = HEADER + "A Council,2024-05-03,T1,600,Acme Ltd\n,2024-05-03,T2,700,Acme Ltd\n"
+    parsed = _parse(text)
+    assert _problems(parsed) == [
+        (
+            3,
+            "Body Name",
+            "is required but blank (no paying body); name the paying body with "
+            "`--publisher NAME` or `[spend] publisher` in observatory.toml",
+        )
+    ]
+    assert _loaded(parsed)["transaction_id"].tolist() == ["T1"]
+    configured = parse(_source(text), Config(spend_publisher="A Council"))
+    assert _problems(configured) == []
+    assert _loaded(configured)["body_key"].tolist() == ["a-council", "a-council"]
 
 
 def test_vcse_flag_blank_means_no_and_absent_means_unknown() -> None:
