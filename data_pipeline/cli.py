@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from rich.table import Table as RichTable
 from sqlalchemy import Engine, select
 
-from data_pipeline.config import load_config
+from data_pipeline.config import Config, load_config
 from data_pipeline.formats import all_formats
 from data_pipeline.load import LoadResult, load_file
 from data_pipeline.report import problems_of, rejected_rows, warehouse_report
@@ -51,6 +53,16 @@ def build_parser() -> argparse.ArgumentParser:
         dest="format_id",
         choices=sorted(f.id for f in all_formats()),
         help="force a format instead of detecting it",
+    )
+    load.add_argument(
+        "--period",
+        type=_period,
+        help="the month (YYYY-MM) of spend files that have no date column",
+    )
+    load.add_argument(
+        "--publisher",
+        metavar="NAME",
+        help="the paying body of spend files that name none (else [spend] publisher)",
     )
 
     demo = commands.add_parser("demo", help="write the demo borough's files and load them")
@@ -105,7 +117,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "users":
         return run_users(engine, args, console, errors)
     if args.command == "load":
-        return _load(engine, args.paths, args.format_id, console, errors)
+        config = replace(load_config(), spend_period=args.period)
+        if args.publisher:
+            config = replace(
+                config, spend_publisher=args.publisher, spend_publisher_from="--publisher"
+            )
+        return _load(engine, args.paths, args.format_id, console, errors, config)
     if args.command == "demo":
         from data_pipeline.demo import write_demo
 
@@ -161,10 +178,21 @@ def _expand(paths: Sequence[Path]) -> Iterator[Path]:
             yield path
 
 
+def _period(text: str) -> str:
+    if not re.fullmatch(r"(19|20)[0-9]{2}-(0[1-9]|1[0-2])", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month written YYYY-MM")
+    return text
+
+
 def _load(
-    engine: object, paths: Sequence[Path], format_id: str | None, console: Console, errors: Console
+    engine: object,
+    paths: Sequence[Path],
+    format_id: str | None,
+    console: Console,
+    errors: Console,
+    config: Config | None = None,
 ) -> int:
-    config = load_config()
+    config = config or load_config()
     results: list[LoadResult] = []
     files = list(_expand(paths))
     with Progress(
