@@ -18,6 +18,7 @@ from callbacks import (
     shell,
     similar,
     snapshots,
+    spend,
 )
 
 chart_cards.register_all()
@@ -40,4 +41,5 @@ __all__ = [
     "shell",
     "similar",
     "snapshots",
+    "spend",
 ]

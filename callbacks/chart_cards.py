@@ -27,7 +27,7 @@ from figures.charts import REGISTRY
 from figures.registry import Chart, records_counted
 from figures.table_view import readable_table
 from warehouse.db import shared_engine
-from warehouse.queries.charts import CHART_QUERIES
+from warehouse.queries.charts import CHART_QUERIES, EMPTY_MESSAGES
 from warehouse.queries.filters import Filters
 from warehouse.spreadsheet_cells import safe_frame
 from web.caching import cache, current_generation
@@ -55,11 +55,20 @@ def chart_data(chart_id: str, filter_values: dict[str, Any] | None) -> pd.DataFr
     return _numbers(chart_id, Filters.from_values(filter_values or {}), generation)
 
 
-def _drawn(chart: Chart, data: pd.DataFrame, updated: str, theme: str) -> tuple[Any, ...]:
+def _empty_message(chart_id: str, filters: Filters) -> str:
+    """Why a chart is empty: its own reason where it has one (nothing loaded, nothing
+    matched), else the filters."""
+    message = EMPTY_MESSAGES.get(chart_id)
+    return message(shared_engine(), filters) if message else NO_DATA
+
+
+def _drawn(
+    chart: Chart, data: pd.DataFrame, updated: str, theme: str, filters: Filters
+) -> tuple[Any, ...]:
     """The draw callback's outputs, as plain data that the cache can keep."""
     n = f"{records_counted(chart, data):,}"
     if data.empty:
-        return {}, "d-none", {}, NO_DATA, True, n, updated
+        return {}, "d-none", {}, _empty_message(chart.chart_id, filters), True, n, updated
     figure = chart.build(data, theme)
     # The graph is responsive, which makes Dash drop the figure's height and fill the
     # container instead; without a height of its own the container collapses to nothing
@@ -90,7 +99,7 @@ def _register(chart: Chart) -> None:
         if not isinstance(answer, tuple):
             data = _numbers(chart.chart_id, filters, seen.generation)
             updated = seen.last_modified.strftime("%d %b %Y") if seen.last_modified else "never"
-            answer = _drawn(chart, data, updated, theme)
+            answer = _drawn(chart, data, updated, theme, filters)
             cache.set(key, answer)
         return answer
 

@@ -69,7 +69,8 @@ def spend_by_year_figure(data: pd.DataFrame, theme: str) -> go.Figure:
 
 def spend_by_service_figure(data: pd.DataFrame, theme: str) -> go.Figure:
     """Horizontal bars of £ paid to P&C grant recipients by each service, largest at the top,
-    "Other services" last."""
+    "Other services" last. Each service's name and amount sit above its bar, not beside the
+    axis, so long names leave the bars their width on a phone."""
     figure = go.Figure()
     rows = shown(data).reset_index(drop=True)
     if rows.empty:
@@ -78,27 +79,37 @@ def spend_by_service_figure(data: pd.DataFrame, theme: str) -> go.Figure:
         [rows[rows["service"] != OTHER_SERVICES], rows[rows["service"] == OTHER_SERVICES]],
         ignore_index=True,
     )
-    names = [_short(str(name)) for name in rows["service"]]
+    services = [str(name) for name in rows["service"]]
     figure.add_bar(
-        y=names,
+        y=services,
         x=rows["amount_pence"] / 100,
         orientation="h",
-        marker_color=[GREY if s == OTHER_SERVICES else PALETTE[0] for s in rows["service"]],
-        text=[pounds(float(v)) for v in rows["amount_pence"]],
-        textposition="auto",
-        customdata=list(zip(rows["service"], rows["payments"], strict=True)),
-        hovertemplate=(
-            "<b>%{customdata[0]}</b><br>£%{x:,.0f} in %{customdata[1]:,} payments<extra></extra>"
-        ),
+        width=0.45,
+        marker_color=[GREY if s == OTHER_SERVICES else PALETTE[0] for s in services],
+        customdata=rows["payments"],
+        hovertemplate="<b>%{y}</b><br>£%{x:,.0f} in %{customdata:,} payments<extra></extra>",
         name="Paid",
     )
+    for service, pence in zip(services, rows["amount_pence"], strict=True):
+        figure.add_annotation(
+            x=0,
+            y=service,
+            text=f"{_short(service)} · <b>{pounds(float(pence))}</b>",
+            showarrow=False,
+            xanchor="left",
+            yanchor="bottom",
+            yshift=6,
+            font={"size": 12},
+        )
     figure.update_layout(showlegend=False, bargap=0.25)
-    figure.update_yaxes(categoryorder="array", categoryarray=names[::-1])
+    # Plotly draws the first category at the bottom, so the array runs bottom to top.
+    figure.update_yaxes(categoryorder="array", categoryarray=services[::-1], showticklabels=False)
     figure.update_xaxes(
         title_text="£ paid to P&C grant recipients",
-        **money_axis(float(rows["amount_pence"].max()) / 100),
+        # Few ticks: the card is narrow, and crowded ticks turn sideways.
+        **money_axis(float(rows["amount_pence"].max()) / 100, count=3),
     )
-    return apply_style(figure, theme, height=max(260, 30 * len(rows) + 110))
+    return apply_style(figure, theme, height=max(260, 48 * len(rows) + 90))
 
 
 CHARTS = [

@@ -63,19 +63,24 @@ def test_by_service_draws_largest_at_the_top_other_services_last_and_no_suppress
     (bars,) = figure.data
     assert list(bars.y) == ["Public Health", "Housing", OTHER_SERVICES]
     assert list(bars.x) == [5_700.0, 5_000.0, 6_500.0]
-    assert list(bars.text) == ["£5,700", "£5,000", "£6,500"]
+    assert [a.text for a in figure.layout.annotations] == [
+        "Public Health · <b>£5,700</b>",
+        "Housing · <b>£5,000</b>",
+        f"{OTHER_SERVICES} · <b>£6,500</b>",
+    ]
     # Plotly draws the first category at the bottom: the array runs bottom to top.
     assert list(figure.layout.yaxis.categoryarray) == [OTHER_SERVICES, "Housing", "Public Health"]
     assert "Libraries" not in list(bars.y)
     assert records_counted(REGISTRY["spend-by-service"], data) == 26
 
 
-def test_long_service_names_are_shortened_on_the_axis_but_whole_in_the_hover() -> None:
+def test_long_service_names_are_shortened_in_the_label_but_whole_in_the_hover() -> None:
     long_name = "Directorate of Communities, Neighbourhoods and Inclusive Growth"
     data = pd.DataFrame([(long_name, 7, 100_000)], columns=BY_SERVICE)
-    (bars,) = spend_by_service_figure(data, "light").data
-    assert bars.y[0].endswith("…") and len(bars.y[0]) <= 38
-    assert bars.customdata[0][0] == long_name
+    figure = spend_by_service_figure(data, "light")
+    (label,) = figure.layout.annotations
+    assert label.text.startswith("Directorate of Communities") and "…" in label.text
+    assert figure.data[0].y[0] == long_name
 
 
 def test_each_chart_says_what_it_counts_and_sums_up_in_words() -> None:

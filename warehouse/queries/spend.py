@@ -59,7 +59,7 @@ CURRENCY = "GBP"
 NO_SERVICE = "Service not stated"
 OTHER_SERVICES = "Other services"
 TOP_SERVICES = 12
-TOP_RECIPIENTS_SHOWN = 50
+TOP_RECIPIENTS_SHOWN = 20
 CHARITY_PREFIX = "GB-CHC-"
 COMPANY_PREFIX = "GB-COH-"
 # Punctuation and spaces dropped from names before they are compared.
