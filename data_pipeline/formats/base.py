@@ -231,7 +231,9 @@ def reject_ragged_rows(
         if row.fields > row.expected and not any(v.strip() for v in row.extra):
             trailing_blanks.append(index)
             continue
-        if row.fields < row.expected:
+        if row.fields == row.expected:
+            reason = "ends inside a quoted value: the file looks cut off"
+        elif row.fields < row.expected:
             reason = f"has {row.fields} of {row.expected} fields"
             if row.cut_off:
                 reason += ": the file looks cut off"

@@ -441,9 +441,7 @@ def _amount_field(raw: pd.DataFrame, columns: _Columns, warnings: WarningCollect
     money_fields = (h.AMOUNT, h.GROSS_AMOUNT, h.VAT_AMOUNT)
     others = [t for t in raw.columns if t != title and h.field_of(str(t)) in money_fields]
     if field_name == h.GROSS_AMOUNT:
-        message = (
-            f"amounts are the gross column {title!r} (VAT included): the file has no net amount"
-        )
+        message = f"amounts are the gross column {title!r} (VAT included): there is no net one"
     elif h.header_key(title) in h.NET_KEYS:
         message = f"amounts are the net column {title!r}"
     else:
