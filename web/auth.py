@@ -33,9 +33,10 @@ signed-in session, so the public, who can change nothing, is not checked and get
 all: the dashboard works for visitors who block cookies. Tokens last as long as the session
 (``WTF_CSRF_TIME_LIMIT = None``): a dashboard left open all day keeps working.
 
-Failed sign-ins (wrong email or password) are limited per email and per client address
-(Flask-Limiter; in memory, or in Redis when ``CACHE_REDIS_URL`` is set so every worker counts
-together). Successful sign-ins do not count.
+Failed sign-ins (wrong email or password) are limited per account and per client address
+(``web.sign_in_limits``: in Redis when ``CACHE_REDIS_URL`` is set, so every worker counts
+together). An account over its limit is refused, the right password too; an address over its
+limit still lets the right password in. Successful sign-ins do not count.
 
 Production (``OBSERVATORY_ENV=production``) refuses to start without ``SECRET_KEY``. In
 development a random key is made once and kept in a file in the temp folder readable only by
@@ -50,7 +51,6 @@ import logging
 import os
 import secrets
 import tempfile
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -62,6 +62,7 @@ from urllib.parse import urlencode, urlsplit
 from flask import (
     Flask,
     Response,
+    current_app,
     g,
     jsonify,
     make_response,
@@ -70,12 +71,12 @@ from flask import (
     request,
     session,
 )
-from flask_limiter import Limiter, RequestLimit
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from sqlalchemy import Engine
 
 from warehouse import users as accounts
 from warehouse.db import shared_engine
+from web.sign_in_limits import SignInLimits, client_address, limits_from, trusted_proxies
 
 log = logging.getLogger(__name__)
 
@@ -84,11 +85,6 @@ CSRF_COOKIE = "_csrf_token"  # the name Dash's renderer reads
 CSRF_HEADERS = ["X-CSRFToken", "X-CSRF-Token"]
 CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SESSION_LIFETIME = timedelta(hours=12)
-# Failed sign-ins allowed per minute for one email, and from one client address. The address
-# limit is higher: behind a proxy that does not pass the client's address, every visitor shares
-# one.
-LIMIT_PER_EMAIL = "5 per minute"
-LIMIT_PER_ADDRESS = "20 per minute"
 EXTENSION_KEY = "observatory_auth"
 _SECRET_FILE = "observatory-dev-secret-key"
 
@@ -462,8 +458,7 @@ def _sign_in_form(
     return make_response(html, status)
 
 
-def _too_many(limit: RequestLimit) -> Response:
-    seconds = max(1, limit.reset_at - int(time.time()))
+def _too_many(seconds: int) -> Response:
     minutes = max(1, round(seconds / 60))
     unit = "minute" if minutes == 1 else "minutes"
     response = _sign_in_form(
@@ -476,16 +471,12 @@ def _too_many(limit: RequestLimit) -> Response:
     return response
 
 
-def _email_key() -> str:
-    return "email:" + accounts.normalise_email(request.form.get("email", ""))
-
-
-def _address_key() -> str:
-    return "address:" + (request.remote_addr or "unknown")
-
-
-def _failed(_response: Response) -> bool:
-    return bool(g.get("sign_in_failed", False))
+def _client_address() -> str:
+    return client_address(
+        request.remote_addr,
+        request.headers.getlist("X-Forwarded-For"),
+        current_app.config["TRUSTED_PROXIES"],
+    )
 
 
 def install_auth(
@@ -504,13 +495,13 @@ def install_auth(
     server.extensions[EXTENSION_KEY] = sign_in or LocalSignIn(engine)
     server.config["WTF_CSRF_CHECK_DEFAULT"] = False
     csrf = CSRFProtect(server)
-    limiter = Limiter(
-        key_func=_address_key,
-        app=server,
-        storage_uri=environ.get("CACHE_REDIS_URL") or "memory://",
-        key_prefix="observatory-sign-in",
-        headers_enabled=False,
-    )
+    limits: SignInLimits = limits_from(environ)
+    server.config["TRUSTED_PROXIES"] = trusted_proxies(environ.get("TRUSTED_PROXIES"))
+    if is_production(environ) and not limits.shared:
+        log.warning(
+            "CACHE_REDIS_URL is not set: each worker counts failed sign-ins on its own, so "
+            "the limits multiply by the number of workers. Production needs Redis."
+        )
     secure_cookie = bool(server.config["SESSION_COOKIE_SECURE"])
 
     @server.before_request
@@ -543,12 +534,20 @@ def install_auth(
         if not password:
             errors["password"] = "Enter your password."
         # A form with errors answers 200, as forms do (a 4xx page is a console error in
-        # browsers); the rate limit counts the attempts flagged in ``g``.
+        # browsers); only wrong passwords count against the limits.
         if errors:
             return _sign_in_form(200, email=email, next_path=next_path, errors=errors)
+        account = accounts.normalise_email(email)
+        wait = limits.account_wait(account)
+        if wait:
+            return _too_many(wait)
         user = _sign_in_backend().authenticate(email, password)
         if user is None:
-            g.sign_in_failed = True
+            address = _client_address()
+            wait = limits.address_wait(address)
+            limits.failed(account, address)
+            if wait:
+                return _too_many(wait)
             return _sign_in_form(
                 200,
                 email=email,
@@ -559,24 +558,7 @@ def install_auth(
         log.info("sign-in: user %s (%s)", user.user_id, user.role)
         return cast(Response, redirect(next_path, 303))
 
-    limited = limiter.limit(
-        LIMIT_PER_EMAIL,
-        key_func=_email_key,
-        methods=["POST"],
-        deduct_when=_failed,
-        on_breach=_too_many,
-        scope="per-email",
-    )(
-        limiter.limit(
-            LIMIT_PER_ADDRESS,
-            key_func=_address_key,
-            methods=["POST"],
-            deduct_when=_failed,
-            on_breach=_too_many,
-            scope="per-address",
-        )(sign_in_page)
-    )
-    server.add_url_rule("/sign-in", "sign_in", limited, methods=["GET", "POST"])
+    server.add_url_rule("/sign-in", "sign_in", sign_in_page, methods=["GET", "POST"])
 
     @server.post("/sign-out")
     def sign_out() -> Response:

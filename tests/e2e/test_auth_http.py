@@ -22,6 +22,7 @@ from sqlalchemy import Engine, text
 from warehouse import snapshots, users
 from warehouse.db import make_engine
 from web.openapi import openapi_document
+from web.sign_in_limits import trusted_proxies
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
@@ -288,8 +289,42 @@ def test_sign_in_is_rate_limited_per_client_address(warehouse: Engine) -> None:
     for number in range(20):
         response = sign_in(client(address), f"guess{number}@matrix.example", "wrong password!")
         assert response.status_code == 200
-    assert sign_in(client(address), "admin@matrix.example").status_code == 429
+    refused = sign_in(client(address), "admin@matrix.example", "wrong password!")
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 61
     assert sign_in(client("10.200.0.2"), "admin@matrix.example").status_code == 303
+
+
+def test_the_right_password_gets_through_a_limited_address(warehouse: Engine) -> None:
+    """A burst of failures from a shared office address must not lock its staff out."""
+    address = "10.202.0.1"
+    for number in range(25):
+        sign_in(client(address), f"burst{number}@matrix.example", "wrong password!")
+    assert sign_in(client(address), "leadership@matrix.example").status_code == 303
+    assert sign_in(client(address), "lead@matrix.example", "wrong password!").status_code == 429
+
+
+def test_forwarded_for_counts_only_from_a_trusted_proxy(
+    warehouse: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app import server
+
+    # From a client that is no proxy, X-Forwarded-For cannot spread guesses over addresses.
+    spoofer = client("10.203.0.1")
+    for number in range(20):
+        spoofer.environ_base["HTTP_X_FORWARDED_FOR"] = f"198.51.100.{number}"
+        assert sign_in(spoofer, f"spoof{number}@matrix.example", "wrong!").status_code == 200
+    assert sign_in(spoofer, "spoof-last@matrix.example", "wrong!").status_code == 429
+
+    # Behind a trusted proxy, each forwarded client is counted under its own address.
+    monkeypatch.setitem(server.config, "TRUSTED_PROXIES", trusted_proxies("10.204.0.0/16"))
+    proxy = client("10.204.0.1")
+    for number in range(20):
+        proxy.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.9, 10.204.0.2"
+        assert sign_in(proxy, f"behind{number}@matrix.example", "wrong!").status_code == 200
+    assert sign_in(proxy, "behind-last@matrix.example", "wrong!").status_code == 429
+    proxy.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.10"
+    assert sign_in(proxy, "elsewhere@matrix.example", "wrong!").status_code == 200
 
 
 def test_successful_sign_ins_are_not_counted(warehouse: Engine) -> None:

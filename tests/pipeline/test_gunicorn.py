@@ -7,17 +7,13 @@ from __future__ import annotations
 
 import http.client
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.pipeline.gunicorn_server import WORKERS, gunicorn
 from tests.pipeline.served_warehouse import (
     COUNCIL,
     EXTRA_POUNDS,
@@ -27,8 +23,6 @@ from tests.pipeline.served_warehouse import (
 )
 from warehouse.db import make_engine, upgrade_schema
 
-ROOT = Path(__file__).resolve().parents[2]
-WORKERS = 2
 CHART = "funding-by-year"
 
 
@@ -45,12 +39,6 @@ class Answer:
     status: int
     headers: dict[str, str]
     body: bytes
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def get(served: Served, path: str, headers: dict[str, str] | None = None) -> Answer:
@@ -72,50 +60,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     upgrade_schema(engine)
     demo_folder = load_demo(engine, folder / "demo")
     engine.dispose()
-    port = _free_port()
-    log = folder / "gunicorn.log"
     env = {**os.environ, "DATABASE_URL": url}
     env.pop("CACHE_REDIS_URL", None)
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "app:server",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(WORKERS),
-                "--no-control-socket",
-                "--timeout",
-                "120",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    server = Served(port, url, demo_folder, log)
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert proc.poll() is None, log.read_text(errors="replace")
-            try:
-                if get(server, "/healthz").status == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, log.read_text(errors="replace")
-            time.sleep(0.3)
-        yield server
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with gunicorn(env, folder / "gunicorn.log") as port:
+        yield Served(port, url, demo_folder, folder / "gunicorn.log")
 
 
 @pytest.mark.parametrize(
