@@ -159,7 +159,9 @@ def read_csv_frame(source: Source, *, keep_ragged_rows: bool = False) -> pd.Data
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError) as error:
         raise FileRejected(source.name, f"is not a readable CSV file: {error}") from error
     if not keep_ragged_rows:
-        long_row = next((r for r in ragged.values() if r.fields > r.expected), None)
+        long_row = next(
+            (r for r in ragged.values() if any(value.strip() for value in r.extra)), None
+        )
         if long_row is not None:
             raise FileRejected(
                 source.name,

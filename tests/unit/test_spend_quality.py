@@ -203,6 +203,11 @@ def test_read_csv_frame_without_keep_refuses_a_long_row_by_number() -> None:
     )
 
 
+def test_read_csv_frame_without_keep_reads_blank_fields_beyond_the_header() -> None:
+    frame = read_csv_frame(_source("a,b\n1,2,\n3,4,\n", "need.csv"))
+    assert frame[["a", "b"]].values.tolist() == [["1", "2"], ["3", "4"]]
+
+
 def test_the_helper_rejects_ragged_rows_of_any_csv_frame() -> None:
     frame = read_csv_frame(_source("id,name,amount\nG1,x,1\nG2,y\n"), keep_ragged_rows=True)
     rejects, warnings = RejectCollector(frame), WarningCollector(frame)
