@@ -1,7 +1,8 @@
 """``python -m data_pipeline``: create the schema, load files, generate the demo, report.
 
-Exit codes: 0 every row loaded; 1 some rows rejected, the rest loaded; 2 a file rejected whole,
-or wrong usage. Messages read ``FILE:ROW: FIELD: reason``; no tracebacks for bad input.
+Exit codes: 0 every row loaded; 1 some rows rejected, the rest loaded; 2 a file loaded nothing
+(rejected whole, or every row rejected), or wrong usage. Messages read
+``FILE:ROW: FIELD: reason``; no tracebacks for bad input.
 """
 
 from __future__ import annotations
@@ -225,11 +226,16 @@ def _load(
                     markup=False,
                 )
     _print_summary(console, results)
-    if any(r.rejected_whole for r in results):
+    return exit_code(results)
+
+
+def exit_code(results: Sequence[LoadResult]) -> int:
+    """2 when a file loaded nothing (refused whole, or every row rejected), 1 when some rows
+    of a file were rejected and the rest loaded, else 0."""
+    statuses = {r.status for r in results}
+    if "rejected" in statuses:
         return EXIT_REJECTED_FILE
-    if any(r.rejected for r in results):
-        return EXIT_REJECTED_ROWS
-    return EXIT_OK
+    return EXIT_REJECTED_ROWS if "partial" in statuses else EXIT_OK
 
 
 def _advance(bar: Progress, task: TaskID, stage: str, done: float) -> None:

@@ -56,10 +56,22 @@ class LoadResult:
     pence_loaded: int | None = None
 
     @property
+    def loaded(self) -> int:
+        """Rows of the file now in the warehouse (new, changed or already there)."""
+        return self.inserted + self.updated + self.unchanged
+
+    @property
     def status(self) -> str:
-        if self.rejected_whole:
-            return "rejected"
-        return "partial" if self.rejected else "loaded"
+        """``rejected`` when nothing loaded (the file refused, or every row rejected),
+        ``partial`` when some rows were rejected, else ``loaded``."""
+        return run_status(self.rejected_whole, self.loaded, self.rejected)
+
+
+def run_status(rejected_whole: bool, loaded: int, rejected: int) -> str:
+    """A load run's status from what it loaded and rejected."""
+    if rejected_whole or (rejected and not loaded):
+        return "rejected"
+    return "partial" if rejected else "loaded"
 
 
 def _no_progress(_stage: str, _fraction: float) -> None:
@@ -79,10 +91,6 @@ def load_file(
         progress("reading", 0.05)
         source = Source.from_path(path)
         fmt = format_by_id(format_id) if format_id else detect_format(source)
-        if fmt is None:
-            raise FileRejected(
-                source.name, "is not in a format the pipeline recognises (use --format to name one)"
-            )
         progress("validating", 0.2)
         parsed = fmt.parse(source, config)
     except FileRejected as rejection:
@@ -184,7 +192,8 @@ def _write(conn: Connection, source: Source, parsed: Parsed) -> LoadResult:
 
     rejected_rows = _record_rejects(conn, source, parsed.rejects, load_run_id)
     _record_warnings(conn, parsed.warnings, load_run_id)
-    status = "partial" if rejected_rows else "loaded"
+    loaded = primary.inserted + primary.updated + primary.unchanged
+    status = run_status(False, loaded, rejected_rows)
     money = parsed.money
     conn.execute(
         update(meta_load_runs)
@@ -196,6 +205,9 @@ def _write(conn: Connection, source: Source, parsed: Parsed) -> LoadResult:
             rows_updated=primary.updated,
             rows_unchanged=primary.unchanged,
             rows_rejected=rejected_rows,
+            message=f"every one of its {rejected_rows} rows was rejected"
+            if status == "rejected"
+            else None,
             amount_column=money.column if money else None,
             pence_read=money.read_pence if money else None,
             pence_loaded=parsed.loaded_pence,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -72,20 +73,80 @@ def _parse_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return number, invalid.fillna(False).astype(bool)
 
 
+def parse_number_in(values: pd.Series, unit: str) -> tuple[pd.Series, pd.Series]:
+    """Numbers that may carry the field's own unit (``12 months``, ``1 month`` for a field in
+    months). A number with any other word is invalid. Returns (Float64, invalid_mask)."""
+    return per_distinct(values, partial(_parse_number_in, unit=unit))
+
+
+def _parse_number_in(values: pd.Series, unit: str) -> tuple[pd.Series, pd.Series]:
+    pattern = rf"^\s*([-+]?[\d,]*\.?\d+)\s*(?:{re.escape(unit)}s?)?\.?\s*$"
+    text = values.astype("string").str.extract(pattern, flags=re.IGNORECASE, expand=False)
+    number, _ = _parse_number(text)
+    blank = blank_mask(values)
+    invalid = number.isna() & ~blank
+    return number, invalid.fillna(False).astype(bool)
+
+
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_SLASH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?:[ T].*)?$")
+
+DAY_FIRST, MONTH_FIRST, UNSETTLED = "day-first", "month-first", "unsettled"
+"""The orders a file's dd/mm dates can be in: ``date_order`` finds which."""
 
 
-def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _slash_parts(values: pd.Series) -> pd.DataFrame:
+    text = values.astype("string").str.strip()
+    return text.str.extract(_SLASH_DATE).astype("Float64")
+
+
+def date_order(*columns: pd.Series) -> str:
+    """Whether a file's slash dates (``03/04/2021``) are day first or month first, from the
+    values that settle it: a first part over 12 is a day, a second part over 12 is too.
+    Day first when nothing says otherwise but nothing is ambiguous either; ``UNSETTLED`` when
+    some value could be read either way and no value settles the order (or values disagree)."""
+    parts = pd.concat([_slash_parts(c) for c in columns if len(c)] or [pd.DataFrame()])
+    if parts.empty:
+        return DAY_FIRST
+    first, second = parts[0], parts[1]
+    says_day_first = bool((first > 12).fillna(False).any())
+    says_month_first = bool((second > 12).fillna(False).any())
+    if says_day_first != says_month_first:
+        return DAY_FIRST if says_day_first else MONTH_FIRST
+    either_way = ((first <= 12) & (second <= 12) & (first != second)).fillna(False)
+    return UNSETTLED if either_way.any() else DAY_FIRST
+
+
+def ambiguous_dates(values: pd.Series) -> pd.Series:
+    """Slash dates that could be read day first or month first (03/04/2021, not 13/04/2021
+    and not 04/04/2021)."""
+    parts = _slash_parts(values)
+    either_way = (parts[0] <= 12) & (parts[1] <= 12) & (parts[0] != parts[1])
+    return either_way.fillna(False).astype(bool)
+
+
+def parse_dates(values: pd.Series, order: str = DAY_FIRST) -> tuple[pd.Series, pd.Series]:
     """Dates in the forms councils publish: ISO (with or without a time), dd/mm/yyyy,
-    dd-mm-yyyy, dd.mm.yyyy, yyyymm periods (taken as the month's last day), Excel serials and
-    datetime objects from spreadsheets. Never US-style mm/dd.
+    d/m/yy, dd-mm-yyyy, dd.mm.yyyy (with or without a time), mm/yyyy (taken as the month's
+    first day), yyyymm periods (taken as the month's last day), Excel serials and datetime
+    objects from spreadsheets. Slash dates are
+    day first unless ``order`` (from ``date_order``) says month first; with ``UNSETTLED`` a
+    date that could be read either way is invalid.
 
     Returns (Series of ``datetime.date`` or None, invalid_mask).
     """
-    return per_distinct(values, _parse_dates)
+    return per_distinct(values, partial(_parse_dates, order=order))
 
 
-def _parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _two_digit_years(years: pd.Series) -> pd.Series:
+    number = pd.to_numeric(years, errors="coerce")
+    full = number.where(years.str.len() == 4, number + 2000).where(
+        (years.str.len() == 4) | (number < 70), number + 1900
+    )
+    return full.astype("Int64").astype("string")
+
+
+def _parse_dates(values: pd.Series, order: str = DAY_FIRST) -> tuple[pd.Series, pd.Series]:
     blank = blank_mask(values)
     result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
 
@@ -100,13 +161,23 @@ def _parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     iso = text.str.match(r"^\d{4}-\d{2}-\d{2}([T ].*)?$").fillna(False).astype(bool)
     if iso.any():
         result[iso] = pd.to_datetime(text[iso].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
-    dmy = text.str.match(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{4}( .*)?$").fillna(False).astype(bool)
-    if dmy.any():
-        parts = text[dmy].str.extract(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
-        result[dmy] = pd.to_datetime(
-            parts[2] + "-" + parts[1].str.zfill(2) + "-" + parts[0].str.zfill(2),
+    slash = text.str.match(_SLASH_DATE).fillna(False).astype(bool)
+    if slash.any():
+        parts = text[slash].str.extract(_SLASH_DATE)
+        day, month = (parts[1], parts[0]) if order == MONTH_FIRST else (parts[0], parts[1])
+        parsed = pd.to_datetime(
+            _two_digit_years(parts[2]) + "-" + month.str.zfill(2) + "-" + day.str.zfill(2),
             format="%Y-%m-%d",
             errors="coerce",
+        )
+        if order == UNSETTLED:
+            parsed = parsed.mask(ambiguous_dates(text[slash]))
+        result[slash] = parsed
+    month_year = text.str.match(r"^\d{1,2}/\d{4}$").fillna(False).astype(bool)
+    if month_year.any():
+        parts = text[month_year].str.extract(r"^(\d{1,2})/(\d{4})$")
+        result[month_year] = pd.to_datetime(
+            parts[1] + "-" + parts[0].str.zfill(2) + "-01", format="%Y-%m-%d", errors="coerce"
         )
     period = text.str.match(r"^(19|20)\d{2}(0[1-9]|1[0-2])$").fillna(False).astype(bool)
     if period.any():

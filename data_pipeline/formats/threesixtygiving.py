@@ -1,16 +1,20 @@
 """360Giving Data Standard 1.4 grants, as JSON, CSV or XLSX, into fct_grants and
 dim_organisations.
 
-JSON grants are validated one by one with the official (vendored) grant schema; spreadsheets
-are checked column by column with rules derived from the same schema. Both then become one
-canonical grant frame, so a CSV and its JSON twin load the same warehouse rows. A grant that
-fails is rejected with its row (JSON: its position in the ``grants`` list), its field and a
-plain reason; the others load. Duplicate ids: the first row is kept.
+Both readers build one canonical grant frame, so a CSV and its JSON twin load the same
+warehouse rows, and both then read it the same tolerant way (``threesixtygiving_repair``): a
+grant is rejected only when it lacks what the warehouse needs (an id, an amount, an award
+date, a funder, a recipient), with its row (JSON: its position in the ``grants`` list), its
+field and a plain reason. The standard's own checks (the vendored schema for JSON, the same
+rules column by column for spreadsheets) and GrantNav's quality checks are reported as
+warnings on the file, never a reason to drop a grant. Lines sharing an id are all kept unless
+one repeats another exactly.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pandas as pd
@@ -18,18 +22,26 @@ import pandas as pd
 from data_pipeline.config import Config
 from data_pipeline.errors import FileRejected
 from data_pipeline.extract import ROW, Source, read_csv_frame, read_xlsx_frames
-from data_pipeline.formats.base import Format, Parsed, RejectCollector, quoted
+from data_pipeline.formats.base import (
+    FileWarning,
+    Format,
+    Parsed,
+    RejectCollector,
+    WarningCollector,
+    quoted,
+    reject_ragged_rows,
+)
 from data_pipeline.formats.threesixtygiving_flat import (
     FlatGrants,
     canonical_from_wide,
     cell_text,
-    check_columns,
-    check_required,
     looks_like_grants,
     main_sheet,
     map_columns,
     merge_item_sheet,
+    missing_required_columns,
     read_meta,
+    report_columns,
     title_of,
 )
 from data_pipeline.formats.threesixtygiving_json import (
@@ -37,30 +49,24 @@ from data_pipeline.formats.threesixtygiving_json import (
     grant_problems,
     read_package,
 )
-from data_pipeline.formats.threesixtygiving_transform import (
-    AddProblem,
-    duplicate_ids,
-    grants_frame,
-    organisations_frame,
-    parse_event_dates,
-    text,
-    usability_checks,
+from data_pipeline.formats.threesixtygiving_repair import (
+    REPAIRED_KEYS,
+    GrantChecks,
+    money_read,
+    repair_grants,
+    row_signatures,
+    separate_repeated_ids,
 )
-from data_pipeline.transform import parse_dates
+from data_pipeline.formats.threesixtygiving_schema import date_forms
+from data_pipeline.formats.threesixtygiving_transform import (
+    grants_frame,
+    is_blank,
+    organisations_frame,
+    text,
+)
 from warehouse.schema import dim_organisations, fct_grants
 
-
-def _reject_duplicates(ids: pd.Series, rows: pd.Series, add: AddProblem, field_name: str) -> None:
-    later, first_row = duplicate_ids(ids, rows)
-    if not later.any():  # the reasons are text for every row: made only when needed
-        return
-    reason = (
-        quoted(text(ids))
-        + " was first seen at row "
-        + first_row.astype("Int64").astype("string")
-        + "; the first is kept"
-    )
-    add(later, field_name, "is a duplicate: " + reason)
+_ORG_ID = re.compile(r"^(?:[A-Z]{2}|XI|XM)-[A-Z0-9]+-\S+$", re.IGNORECASE)
 
 
 def _publisher(meta: dict[str, Any], grants: pd.DataFrame) -> str | None:
@@ -77,17 +83,75 @@ def _licence(meta: dict[str, Any]) -> str | None:
     return licence.strip() if isinstance(licence, str) and licence.strip() else None
 
 
+def _quality_checks(grants: pd.DataFrame, checks: GrantChecks) -> None:
+    """GrantNav's and the Data Quality Tool's checks of usable grants, as warnings."""
+    recipient = grants["recipientOrganization/0/id"]
+    internal = text(recipient).str.upper().str.startswith("360G-").fillna(False).astype(bool)
+    unusual = ~is_blank(recipient) & ~internal & ~text(recipient).str.match(_ORG_ID).fillna(False)
+    checks.warn(
+        unusual.astype(bool),
+        "recipientOrganization/0/id",
+        "quality",
+        "recipient identifiers without an org-id.guide prefix (such as GB-CHC- or GB-COH-)",
+        recipient,
+    )
+    checks.warn(
+        internal,
+        "recipientOrganization/0/id",
+        "quality",
+        "recipients identified only by the publisher's own 360G- identifier, not a "
+        "charity or company number",
+        recipient,
+    )
+    no_place = is_blank(grants["beneficiaryLocation/0/geoCode"]) & is_blank(
+        grants["beneficiaryLocation/0/name"]
+    )
+    checks.warn(
+        no_place,
+        "beneficiaryLocation/0/name",
+        "quality",
+        "grants with no beneficiary location",
+        grants["id"],
+    )
+    checks.warn(
+        is_blank(grants["classifications"]),
+        "classifications/0/code",
+        "quality",
+        "grants with no classification",
+        grants["id"],
+    )
+
+
+def _read_grants(
+    format_id: str,
+    raw: pd.DataFrame,
+    canonical: pd.DataFrame,
+    signatures: pd.Series,
+    checks: GrantChecks,
+    rejects: RejectCollector,
+    extra_dates: list[pd.Series],
+) -> tuple[pd.DataFrame, pd.Series]:
+    """The grants to load (repaired, repeated ids separated) and the rejected-row mask."""
+    repaired = repair_grants(canonical, checks, extra_dates)
+    eligible = ~rejects.rejected
+    separated = separate_repeated_ids(repaired, signatures, raw[ROW], checks, eligible)
+    rejected = rejects.rejected
+    kept = separated[~rejected.reindex(separated.index, fill_value=False)]
+    _quality_checks(kept, checks)
+    return kept, rejected
+
+
 def _parsed(
     format_id: str,
     rows_read: int,
-    canonical: pd.DataFrame,
+    kept: pd.DataFrame,
     rows: pd.Series,
-    rejected: pd.Series,
+    money: Any,
     records: pd.DataFrame,
+    warnings: list[FileWarning],
     meta: dict[str, Any],
     config: Config,
 ) -> Parsed:
-    kept = canonical[~rejected.reindex(canonical.index, fill_value=False)]
     grants = grants_frame(kept, config)
     organisations = organisations_frame(kept, rows.reindex(kept.index), config)
     return Parsed(
@@ -98,6 +162,8 @@ def _parsed(
         rejects=records,
         publisher=_publisher(meta, grants),
         licence=_licence(meta),
+        warnings=warnings,
+        money=money,
     )
 
 
@@ -118,14 +184,38 @@ def _sniff_json(source: Source) -> bool:
     return head.startswith("{") and '"grants"' in head
 
 
-def _check_real_dates(canonical: pd.DataFrame, add: AddProblem) -> None:
-    """Dates the schema's patterns let through but the calendar does not (30 February)."""
-    _, invalid = parse_dates(canonical["awardDate"])
-    add(invalid, "awardDate", quoted(canonical["awardDate"]) + " is not a real date")
-    for name, end in (("startDate", False), ("endDate", True)):
-        key = f"plannedDates/0/{name}"
-        _, invalid = parse_event_dates(canonical[key], end=end)
-        add(invalid, key, quoted(canonical[key]) + " is not a real date")
+def _json_path_template(path: str | None) -> str | None:
+    return None if path is None else re.sub(r"/\d+/", "/0/", path)
+
+
+def _standard_warnings(grants: list[Any], warnings: WarningCollector) -> None:
+    """Every schema error of every grant, grouped by field and kind of error, as warnings:
+    the report says what the standard would say, and the grants still load."""
+    groups: dict[tuple[str, str], dict[str, list[int]]] = {}
+    for position, grant in enumerate(grants):
+        if not isinstance(grant, dict):
+            continue
+        for path, reason in grant_problems(grant):
+            field_key = _json_path_template(path) or "grant"
+            if field_key in REPAIRED_KEYS:
+                continue
+            template = re.sub(r"'[^']*'", "'…'", reason)
+            group = groups.setdefault((field_key.split("/")[0], template), {})
+            group.setdefault(field_key, []).append(position + 1)
+    for (top, template), fields in groups.items():
+        rows = sorted({row for found in fields.values() for row in found})
+        named = ", ".join(list(fields)[:3]) + (
+            f" and {len(fields) - 3} more" if len(fields) > 3 else ""
+        )
+        warnings.warnings.append(
+            FileWarning(
+                "standard",
+                top,
+                f"{named}: {template} (the 360Giving standard)",
+                len(rows),
+                [(row, "") for row in rows[: WarningCollector.EXAMPLES]],
+            )
+        )
 
 
 def parse_json(source: Source, config: Config) -> Parsed:
@@ -133,25 +223,16 @@ def parse_json(source: Source, config: Config) -> Parsed:
     grants, package = read_package(source)
     raw = pd.DataFrame({ROW: range(1, len(grants) + 1)})
     rejects = RejectCollector(raw)
-    valid: list[int] = []
-    for position, grant in enumerate(grants):
-        problems = grant_problems(grant)
-        for field_name, reason in problems:
-            rejects.add_row(position, field_name, reason)
-        if not problems:
-            valid.append(position)
-    ids = pd.Series(
-        [
-            g.get("id") if isinstance(g, dict) and isinstance(g.get("id"), str) else None
-            for g in grants
-        ],
-        index=raw.index,
-        dtype=object,
+    warnings = WarningCollector(raw)
+    objects = pd.Series([isinstance(g, dict) for g in grants], index=raw.index, dtype=bool)
+    rejects.add(~objects, "grants", "is not a grant (a JSON object)")
+    canonical = canonical_frame([g if isinstance(g, dict) else {} for g in grants], raw.index)
+    checks = GrantChecks(rejects.add, warnings, lambda key: key)
+    signatures = pd.Series(
+        [json.dumps(g, sort_keys=True, default=str) for g in grants], index=raw.index
     )
-    _reject_duplicates(ids, raw[ROW], rejects.add, "id")
-    canonical = canonical_frame([grants[i] for i in valid], pd.Index(valid))
-    _check_real_dates(canonical, rejects.add)
-    usability_checks(canonical, rejects.add)
+    kept, rejected = _read_grants("360giving-json", raw, canonical, signatures, checks, rejects, [])
+    _standard_warnings(grants, warnings)
     records = rejects.records(raw_columns=[ROW])
     if not records.empty:
         records["raw"] = [
@@ -164,7 +245,15 @@ def parse_json(source: Source, config: Config) -> Parsed:
         "license": package.get("license"),
     }
     return _parsed(
-        "360giving-json", len(grants), canonical, raw[ROW], rejects.rejected, records, meta, config
+        "360giving-json",
+        len(grants),
+        kept,
+        raw[ROW],
+        money_read(canonical, rejected, "amountAwarded"),
+        records,
+        warnings.warnings,
+        meta,
+        config,
     )
 
 
@@ -194,15 +283,34 @@ def _parse_flat(
         o for name, frame in item_sheets.items() if (o := merge_item_sheet(flat, name, frame))
     ]
     rejects = RejectCollector(flat.raw)
-    check_columns(flat, rejects.add)
+    warnings = WarningCollector(flat.raw)
+    reject_ragged_rows(flat.raw, rejects, warnings)
+
+    def title(key: str) -> str:
+        return title_of(flat, key)
+
+    def standard(mask: pd.Series, key: str, wanted: str, values: pd.Series) -> None:
+        warnings.add(mask, title(key), "standard", f"{wanted} (the 360Giving standard)", values)
+
+    report_columns(flat, standard, REPAIRED_KEYS)
+    for missing in missing_required_columns(flat):
+        warnings.add_file(
+            "missing-column",
+            missing,
+            f"the file has no '{missing}' column, which the 360Giving standard requires",
+        )
     canonical = canonical_from_wide(flat.wide)
-    check_required(flat, canonical, rejects.add)
-    _reject_duplicates(canonical["id"], flat.raw[ROW], rejects.add, title_of(flat, "id"))
-
-    def add_by_key(mask: pd.Series, key: str, reason: str | pd.Series) -> None:
-        rejects.add(mask, title_of(flat, key), reason)
-
-    usability_checks(canonical, add_by_key)
+    checks = GrantChecks(
+        lambda mask, key, reason: rejects.add(mask, title(key), reason),
+        warnings,
+        title,
+        frozenset(flat.titles),
+    )
+    signatures = row_signatures(flat.raw.drop(columns=[ROW]))
+    other_dates = [flat.wide[key] for key, found in flat.fields.items() if date_forms(found.schema)]
+    kept, rejected = _read_grants(
+        format_id, flat.raw, canonical, signatures, checks, rejects, other_dates
+    )
     records = [rejects.records()]
     for orphan in orphans:
         sheet_rejects = RejectCollector(orphan.raw)
@@ -215,13 +323,22 @@ def _parse_flat(
     rows_read = len(flat.raw) + sum(int(o.mask.sum()) for o in orphans)
     all_records = pd.concat([r for r in records if not r.empty] or records[:1], ignore_index=True)
     return _parsed(
-        format_id, rows_read, canonical, flat.raw[ROW], rejects.rejected, all_records, meta, config
+        format_id,
+        rows_read,
+        kept,
+        flat.raw[ROW],
+        money_read(canonical, rejected, title("amountAwarded")),
+        all_records,
+        warnings.warnings,
+        meta,
+        config,
     )
 
 
 def parse_csv(source: Source, config: Config) -> Parsed:
     """A 360Giving CSV file: one grants sheet, titles in the first row."""
-    return _parse_flat("360giving-csv", map_columns(read_csv_frame(source)), config, {}, {})
+    raw = read_csv_frame(source, keep_ragged_rows=True)
+    return _parse_flat("360giving-csv", map_columns(raw), config, {}, {})
 
 
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:

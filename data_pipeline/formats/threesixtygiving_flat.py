@@ -17,7 +17,6 @@ import pandas as pd
 
 from data_pipeline.errors import FileRejected
 from data_pipeline.extract import ROW, Source
-from data_pipeline.formats.base import quoted
 from data_pipeline.formats.threesixtygiving_schema import (
     Field,
     date_forms,
@@ -43,7 +42,6 @@ from data_pipeline.formats.threesixtygiving_transform import (
 )
 from data_pipeline.transform import parse_dates, parse_datetimes, parse_number
 
-AddProblem = Callable[[pd.Series, str, "str | pd.Series"], None]
 CORE_FIELDS = {"id", "amountAwarded", "awardDate"}
 
 
@@ -151,7 +149,7 @@ def merge_item_sheet(main: FlatGrants, sheet: str, raw: pd.DataFrame) -> Orphans
     return Orphans(sheet, raw, orphans, ids)
 
 
-def _enum_check(flat: FlatGrants, key: str, allowed: tuple[str, ...], add: AddProblem) -> None:
+def _enum_check(flat: FlatGrants, key: str, allowed: tuple[str, ...], warn: Warn) -> None:
     values = flat.wide[key]
     canonical = {value.upper(): value for value in allowed}
     upper = text(values).str.upper()
@@ -161,27 +159,30 @@ def _enum_check(flat: FlatGrants, key: str, allowed: tuple[str, ...], add: AddPr
         if len(allowed) <= 10
         else "a code the 360Giving standard allows"
     )
-    add(~is_blank(values) & ~known, flat.titles[key], quoted(values) + f" is not {listed}")
-    # Case is not worth rejecting a spreadsheet row for: "gbp" is GBP, "yes" is Yes.
+    warn(~is_blank(values) & ~known, key, f"values that are not {listed}", values)
+    # Case is not worth a warning: "gbp" is GBP, "yes" is Yes.
     flat.wide[key] = upper.map(canonical).astype(object).where(known, values)
 
 
-def check_columns(flat: FlatGrants, add: AddProblem) -> None:
-    """Each mapped column against its field's schema: groups given as one cell, enums,
-    dates and numbers."""
+Warn = Callable[[pd.Series, str, str, pd.Series], None]
+"""warn(mask, key, what the standard wants, values): a value the standard would not accept."""
+
+
+def report_columns(flat: FlatGrants, warn: Warn, skip: frozenset[str]) -> None:
+    """Each mapped column against its field's schema (groups given as one cell, enums, dates
+    and numbers), as warnings: the standard's own checks are reported, never a reason to
+    reject. ``skip`` are the fields the tolerant readers repair and report themselves."""
     for key, found in list(flat.fields.items()):
-        values, title = flat.wide[key], flat.titles[key]
+        if key in skip:
+            continue
+        values = flat.wide[key]
         filled = ~is_blank(values)
         if found.is_group:
-            add(
-                filled, title, quoted(values) + " is a group of fields: give each in its own column"
-            )
+            warn(filled, key, "a group of fields given in one cell (not used)", values)
             continue
         allowed, forms = enum_values(found.schema), date_forms(found.schema)
         if allowed:
-            _enum_check(flat, key, allowed, add)
-        # A value the parsers read as blank ("N/A", "-") is still a value to 360Giving, and
-        # not a date or a number: that row is rejected, not the whole file.
+            _enum_check(flat, key, allowed, warn)
         elif forms:
             if "partial" in forms:
                 parsed, _ = parse_event_dates(values, end=False)
@@ -189,15 +190,15 @@ def check_columns(flat: FlatGrants, add: AddProblem) -> None:
                 parsed, _ = parse_dates(values)
             else:
                 parsed, _ = parse_datetimes(values)
-            unread = parsed.isna() & filled
-            add(unread, title, quoted(values) + f" is not {describe_date_forms(forms)}")
+            warn(
+                parsed.isna() & filled,
+                key,
+                f"values that are not {describe_date_forms(forms)}",
+                values,
+            )
         elif "number" in types_of(found.schema):
             number, _ = parse_number(values)
-            add(number.isna() & filled, title, quoted(values) + " is not a number")
-            minimum = found.schema.get("minimum")
-            if isinstance(minimum, (int, float)):
-                below = (number < minimum).fillna(False).astype(bool)
-                add(below, title, quoted(values) + f" is below the minimum of {minimum}")
+            warn(number.isna() & filled, key, "values that are not numbers", values)
 
 
 def title_of(flat: FlatGrants, key: str) -> str:
@@ -205,38 +206,17 @@ def title_of(flat: FlatGrants, key: str) -> str:
     return flat.titles.get(key) or field_for_key(key).title
 
 
-def check_required(flat: FlatGrants, canonical: pd.DataFrame, add: AddProblem) -> None:
-    """The schema's required fields, and exactly one recipient (organisation or individual)."""
+def missing_required_columns(flat: FlatGrants) -> list[str]:
+    """The standard's titles of the required fields the file has no column for (older files
+    and conversions often lack ``Description`` or ``Recipient Org:Identifier``)."""
     rules = required_rules()
-    for key in rules.always:
-        reason = (
-            "is required but blank"
-            if key in flat.titles
-            else "is required but the file has no such column"
-        )
-        add(is_blank(canonical[key]), title_of(flat, key), reason)
-    groups = rules.exactly_one_of
-    given = [~pd.concat([is_blank(canonical[k]) for k in g], axis=1).all(axis=1) for g in groups]
-    count = pd.concat(given, axis=1).sum(axis=1)
-    names = [" and ".join(title_of(flat, k) for k in g) for g in groups]
-    given_titles = [k for g in groups[1:] for k in g if k in flat.titles] or [groups[-1][0]]
-    add(
-        count > 1,
-        title_of(flat, given_titles[0]),
-        f"a grant has one recipient: give {', or '.join(names)}, not both",
-    )
-    add(
-        count == 0,
-        title_of(flat, groups[0][0]),
-        f"is required but blank (or give {', or '.join(names[1:])})",
-    )
-    for group, present in zip(groups, given, strict=True):
-        for key in group:
-            add(
-                present & (count == 1) & is_blank(canonical[key]),
-                title_of(flat, key),
-                "is required but blank",
-            )
+    keys = [*rules.always, *rules.exactly_one_of[0]]
+    has_individuals = any(k in flat.titles for g in rules.exactly_one_of[1:] for k in g)
+    return [
+        title_of(flat, key)
+        for key in keys
+        if key not in flat.titles and not (has_individuals and key in rules.exactly_one_of[0])
+    ]
 
 
 def _item_numbers(wide: pd.DataFrame, array: str) -> list[int]:

@@ -14,11 +14,10 @@ from collections.abc import Callable, Mapping
 from functools import partial
 
 import pandas as pd
-from sqlalchemy import String, Table
+from sqlalchemy import Table
 
 from data_pipeline.config import Config
 from data_pipeline.distinct_values import per_distinct
-from data_pipeline.formats.base import quoted
 from data_pipeline.text_cells import blank_cells, stripped_text
 from data_pipeline.transform import (
     financial_year,
@@ -72,7 +71,7 @@ AMOUNTS = ("amountAwarded", "amountAppliedFor", "amountDisbursed")
 ORG_IDS = ("fundingOrganization/0/id", "recipientOrganization/0/id")
 
 # Canonical keys whose values land in a limited-length warehouse column.
-_LIMITED: dict[str, tuple[Table, str]] = {
+LIMITED: dict[str, tuple[Table, str]] = {
     "id": (fct_grants, "grant_id"),
     "fundingOrganization/0/id": (fct_grants, "funder_org_id"),
     "recipientOrganization/0/id": (fct_grants, "recipient_org_id"),
@@ -153,52 +152,6 @@ def _parse_event_dates(values: pd.Series, *, end: bool) -> tuple[pd.Series, pd.S
         day = first + pd.offsets.MonthEnd(0) if end else first
         padded[month] = day.dt.strftime("%Y-%m-%d")
     return parse_dates(padded)
-
-
-def duplicate_ids(ids: pd.Series, rows: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Rows whose id appeared on an earlier row, and the row number where it was first seen."""
-    clean = text(ids)
-    later = clean.duplicated(keep="first") & clean.notna()
-    first_row = rows.groupby(clean, dropna=True).transform("first")
-    return later.fillna(False).astype(bool), first_row.reindex(ids.index)
-
-
-def usability_checks(canonical: pd.DataFrame, add: AddProblem) -> None:
-    """The lib360dataquality checks that make a grant unusable (others stay warnings, which
-    the warehouse does not record): negative amounts, organisation ids broken over lines, and
-    values too long for the warehouse."""
-    for key in AMOUNTS:
-        if key not in canonical:
-            continue
-        number, _ = parse_number(canonical[key])
-        negative = (number < 0).fillna(False).astype(bool)
-        if negative.any():  # the reasons are text for every row: made only when needed
-            add(
-                negative, key, quoted(canonical[key]) + " is negative; amounts must be zero or more"
-            )
-    for key in ORG_IDS:
-        if key not in canonical:
-            continue
-        broken = canonical[key].astype("string").str.contains(r"[\r\n\t]", regex=True)
-        add(
-            broken.fillna(False).astype(bool),
-            key,
-            "contains a line break or tab; an organisation identifier is one line of text",
-        )
-    for key, (table, column) in _LIMITED.items():
-        limit = getattr(table.c[column].type, "length", None)
-        if key not in canonical or not isinstance(table.c[column].type, String) or not limit:
-            continue
-        length = text(canonical[key]).str.len()
-        too_long = (length > limit).fillna(False).astype(bool)
-        if too_long.any():
-            add(
-                too_long,
-                key,
-                "is "
-                + length.astype("string")
-                + f" characters long; the warehouse holds at most {limit}",
-            )
 
 
 def direction_of(
@@ -309,6 +262,7 @@ def organisations_frame(canonical: pd.DataFrame, rows: pd.Series, config: Config
         parts.append(part[part["org_id"].notna()])
     orgs = pd.concat(parts, ignore_index=True).sort_values("_order", kind="stable")
     orgs = orgs.groupby("org_id", sort=True).last().reset_index().drop(columns="_order")
+    orgs["name"] = orgs["name"].fillna(orgs["org_id"])  # an id published without a name
     orgs["charity_number"] = orgs["charity_number"].fillna(
         _numbers_from_id(orgs["org_id"], ("GB-CHC", "GB-SC", "GB-NIC"))
     )
@@ -340,6 +294,7 @@ def grants_frame(canonical: pd.DataFrame, config: Config) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "grant_id": text(c["id"]),
+            "published_id": text(c["published_id"] if "published_id" in c else c["id"]),
             "title": text(c["title"]),
             "description": text(c["description"]),
             "currency": text(c["currency"]).str.upper(),

@@ -19,9 +19,10 @@ The expected loaded figures follow the product rules of issue 18:
   readable award date, neither a recipient name nor a recipient id, a negative amount, or is an
   exact repeat of an earlier line (every field identical; it is counted once). Readable award
   dates: dd/mm/yyyy, d/m/yy (either with a time after it), ISO dates and date-times, Excel
-  serials and spreadsheet date cells. A slash date whose first two parts are both 12 or less
-  (03/04/2021) reads day first, unless the file has slash dates whose second part is over 12
-  (04/23/2021, so month first); then it is ambiguous and does not read.
+  serials, spreadsheet date cells, and a month and year alone (11/2012, read as the month's
+  first day). Slash dates read day first, or month first where every value that can only be
+  read one way says so; a date that could be read either way (03/04/2021) does not read when
+  no such value settles the order.
 - Spend: a row is rejected only when its amount (the net amount where the file has net and
   gross) is blank or unreadable, or it has no payment date and no period. A file with no date
   column takes its period from its file name (``--period``), as the issue asks.
@@ -118,16 +119,23 @@ def slash_parts(value: Any) -> tuple[int, int, int] | None:
     return first, second, year
 
 
-def month_first(values: Iterable[Any]) -> bool:
-    """Whether the file writes some slash dates month first (second part over 12)."""
-    for value in values:
-        parts = slash_parts(value)
-        if parts and parts[0] <= 12 < parts[1]:
-            return True
-    return False
+def date_order(values: Iterable[Any]) -> str:
+    """How the file's slash dates read: "day" or "month" first where the values that can only
+    be read one way all say the same; else "unsettled" if some value could be read either way
+    (03/04/2021), and "day" when none could."""
+    parts = [p for p in (slash_parts(v) for v in values) if p]
+    says_day = any(first > 12 for first, _, _ in parts)
+    says_month = any(second > 12 for _, second, _ in parts)
+    if says_day != says_month:
+        return "day" if says_day else "month"
+    either_way = any(first <= 12 and second <= 12 and first != second for first, second, _ in parts)
+    return "unsettled" if either_way else "day"
 
 
-def date_reads(value: Any, file_is_month_first: bool) -> bool:
+_MONTH_YEAR = re.compile(r"^(\d{1,2})/(\d{4})$")
+
+
+def date_reads(value: Any, order: str) -> bool:
     if isinstance(value, dt.date | dt.datetime):
         return True
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -140,13 +148,16 @@ def date_reads(value: Any, file_is_month_first: bool) -> bool:
         return _valid(*(int(part) for part in iso.groups()))
     if _SERIAL.match(text):
         return True
+    month_year = _MONTH_YEAR.match(text)
+    if month_year:  # "11/2012": the month's first day
+        return 1 <= int(month_year.group(1)) <= 12
     parts = slash_parts(text)
     if parts is None:
         return False
     first, second, year = parts
-    if first <= 12 and second <= 12 and first != second and file_is_month_first:
-        return False  # ambiguous in a file that also writes dates month first
-    if first <= 12 < second:
+    if order == "unsettled" and first <= 12 and second <= 12 and first != second:
+        return False  # ambiguous, and the file's other dates do not settle the order
+    if order == "month":
         return _valid(year, first, second)
     return _valid(year, second, first)
 
@@ -315,7 +326,7 @@ def read_360_json(path: Path) -> GrantFile:
 
 def grant_figures(found: GrantFile) -> dict[str, Any]:
     grants = found.grants
-    is_month_first = month_first(grant.award_date for grant in grants)
+    order = date_order(grant.award_date for grant in grants)
     ids = collections.Counter(str(g.id).strip() for g in grants if not blank(g.id))
     repeated = {key for key, count in ids.items() if count > 1}
     seen: set[str] = set()
@@ -348,7 +359,7 @@ def grant_figures(found: GrantFile) -> dict[str, Any]:
             ("no amount", blank(grant.amount)),
             ("unreadable amount", value is None),
             ("no award date", blank(grant.award_date)),
-            ("unreadable award date", not date_reads(grant.award_date, is_month_first)),
+            ("unreadable award date", not date_reads(grant.award_date, order)),
             ("no recipient", blank(grant.recipient_name) and blank(grant.recipient_id)),
             ("negative amount", value is not None and value < 0),
             ("exact repeat of an earlier line", exact_repeat),
@@ -372,7 +383,7 @@ def grant_figures(found: GrantFile) -> dict[str, Any]:
         "rows_without_award_date": counts["rows_without_award_date"],
         "rows_without_recipient_name_or_id": counts["rows_without_recipient"],
         "missing_required_columns": found.missing_columns,
-        "award_dates_month_first": is_month_first,
+        "award_date_order": order,
         "repeated_ids": {
             "ids": len(repeated),
             "lines": counts["repeated_id_lines"],

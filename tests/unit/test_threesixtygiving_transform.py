@@ -12,7 +12,6 @@ from data_pipeline.formats.threesixtygiving_flat import canonical_from_wide
 from data_pipeline.formats.threesixtygiving_transform import (
     CANONICAL_COLUMNS,
     direction_of,
-    duplicate_ids,
     grants_frame,
     is_pc_research,
     organisations_frame,
@@ -152,14 +151,6 @@ def test_planned_dates_may_be_a_year_or_a_month() -> None:
     assert starts.tolist() == [date(2020, 1, 1), date(2021, 2, 1), date(2022, 5, 17), None, None]
     assert ends.tolist() == [date(2020, 12, 31), date(2021, 2, 28), date(2022, 5, 17), None, None]
     assert invalid.tolist() == [False, False, False, False, True]
-
-
-def test_duplicate_ids_name_the_row_where_each_was_first_seen() -> None:
-    later, first = duplicate_ids(
-        pd.Series(["a", "b", "a", None, "a", " b "]), pd.Series([2, 3, 4, 5, 6, 7])
-    )
-    assert later.tolist() == [False, False, True, False, True, True]
-    assert first[later].tolist() == [2, 2, 3]
 
 
 def test_spreadsheet_first_item_skips_blank_items_and_lists_join_every_item() -> None:

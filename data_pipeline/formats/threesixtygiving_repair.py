@@ -1,0 +1,434 @@
+"""Tolerant reading of 360Giving grants: what publishers really write, repaired or blanked.
+
+Rule: pure and column-wise, on the canonical grant frame that the JSON and the spreadsheet
+readers both build, so a repair learned from one publisher serves every file. A grant is
+rejected only when it loses something the warehouse needs: an id, an amount, an award date, a
+funder, a recipient (a name or an id). Every other value that is not as the standard says is
+repaired (``£2,266.00``, ``24/07/2014``, ``Y``, ``12 months``) or, where it cannot be read,
+blanked; each repair and each blank is a warning on the file, never a reject.
+
+Repaired values are written back in the standard's own form (ISO dates, plain numbers,
+``Yes``/``No``, upper-case currency codes), so the transform reads them as it reads a perfect
+file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import String
+
+from data_pipeline.formats.base import Money, WarningCollector, quoted
+from data_pipeline.formats.threesixtygiving_schema import currency_codes
+from data_pipeline.formats.threesixtygiving_transform import (
+    LIMITED,
+    AddProblem,
+    is_blank,
+    parse_event_dates,
+    text,
+)
+from data_pipeline.transform import (
+    MONTH_FIRST,
+    UNSETTLED,
+    ambiguous_dates,
+    date_order,
+    parse_bool,
+    parse_dates,
+    parse_datetimes,
+    parse_money_pence,
+    parse_number_in,
+)
+
+AMOUNT = "amountAwarded"
+AWARD_DATE = "awardDate"
+OPTIONAL_AMOUNTS = ("amountAppliedFor", "amountDisbursed")
+PLANNED_DATES = (("plannedDates/0/startDate", False), ("plannedDates/0/endDate", True))
+DURATION = "plannedDates/0/duration"
+RECIPIENT_KEYS = (
+    "recipientOrganization/0/id",
+    "recipientOrganization/0/name",
+    "recipientIndividual/id",
+    "recipientIndividual/name",
+)
+FUNDER_ID = "fundingOrganization/0/id"
+ORG_IDS = (FUNDER_ID, "recipientOrganization/0/id")
+
+REPAIRED_KEYS = frozenset(
+    {
+        AMOUNT,
+        AWARD_DATE,
+        *OPTIONAL_AMOUNTS,
+        *(key for key, _ in PLANNED_DATES),
+        DURATION,
+        "dateModified",
+        "fromOpenCall",
+        "currency",
+        "title",
+        *ORG_IDS,
+    }
+)
+"""Fields whose problems this module reports itself (as repairs, blanks or rejects); the
+standard's own checks of them would only say the same again."""
+
+
+@dataclass
+class GrantChecks:
+    """Where a reader's problems go: ``reject(mask, key, reason)`` rejects rows (the key is
+    turned into the file's own title), ``warnings`` collects repairs and notes, and
+    ``title(key)`` names a field as the file does."""
+
+    reject: AddProblem
+    warnings: WarningCollector
+    title: Callable[[str], str]
+    columns: frozenset[str] | None = None
+    """The fields a spreadsheet has columns for (None for JSON, where each grant differs)."""
+
+    def required(self, key: str) -> str:
+        """Why a required value is missing: blank, or the file has no column for it."""
+        if self.columns is not None and key not in self.columns:
+            return f"is required, but the file has no '{self.title(key)}' column"
+        return "is required but blank"
+
+    def warn(self, mask: pd.Series, key: str, kind: str, message: str, values: pd.Series) -> None:
+        self.warnings.add(mask, self.title(key), kind, message, values)
+
+
+def _changed_form(raw: pd.Series, standard: pd.Series) -> pd.Series:
+    """Values read, but not written as the standard writes them."""
+    return (text(raw) != standard.astype("string")).fillna(False).astype(bool)
+
+
+def _iso(dates: pd.Series) -> pd.Series:
+    return pd.Series(
+        [None if d is None else d.isoformat() for d in dates], index=dates.index, dtype=object
+    )
+
+
+def _repair_award_date(canonical: pd.DataFrame, order: str, checks: GrantChecks) -> None:
+    raw = canonical[AWARD_DATE]
+    parsed, _ = parse_dates(raw, order=order)
+    blank = is_blank(raw)
+    invalid = parsed.isna() & ~blank  # placeholders such as 'N/A' too
+    ambiguous = invalid & (ambiguous_dates(raw) if order == UNSETTLED else False)
+    checks.reject(blank, AWARD_DATE, checks.required(AWARD_DATE))
+    checks.reject(
+        ambiguous,
+        AWARD_DATE,
+        quoted(raw)
+        + " could be day/month or month/day, and the file's other dates do not settle which",
+    )
+    checks.reject(invalid & ~ambiguous, AWARD_DATE, quoted(raw) + " is not a date")
+    checks.warn(
+        parsed.notna() & ~_is_iso_text(raw),
+        AWARD_DATE,
+        "repaired",
+        "award dates not written YYYY-MM-DD were read (dd/mm/yyyy, Excel serials; a month "
+        "and year alone as the month's first day)",
+        raw,
+    )
+    canonical[AWARD_DATE] = _iso(parsed).where(parsed.notna(), raw)
+
+
+def _is_iso_text(values: pd.Series) -> pd.Series:
+    return text(values).str.match(r"^\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)
+
+
+def _repair_optional_dates(canonical: pd.DataFrame, order: str, checks: GrantChecks) -> None:
+    for key, end in PLANNED_DATES:
+        raw = canonical[key]
+        partial_form = text(raw).str.fullmatch(r"\d{4}(-\d{2})?").fillna(False).astype(bool)
+        full, full_bad = parse_dates(raw.where(~partial_form), order=order)
+        _, partial_bad = parse_event_dates(raw.where(partial_form), end=end)
+        invalid = full_bad | partial_bad
+        checks.warn(invalid, key, "blanked", "values that are not dates were left blank", raw)
+        repaired = full.notna() & ~_is_iso_text(raw)
+        checks.warn(repaired, key, "repaired", "dates not written YYYY-MM-DD were read", raw)
+        canonical[key] = raw.where(partial_form, _iso(full)).where(~invalid, None)
+    raw = canonical["dateModified"]
+    _, invalid = parse_datetimes(raw)
+    checks.warn(
+        invalid, "dateModified", "blanked", "values that are not dates were left blank", raw
+    )
+    canonical["dateModified"] = raw.where(~invalid, None)
+
+
+def _repair_amounts(canonical: pd.DataFrame, checks: GrantChecks) -> None:
+    raw = canonical[AMOUNT]
+    pence, _ = parse_money_pence(raw)
+    blank = is_blank(raw)
+    invalid = pence.isna() & ~blank  # placeholders such as 'N/A' too
+    checks.reject(blank, AMOUNT, checks.required(AMOUNT))
+    checks.reject(invalid, AMOUNT, quoted(raw) + " is not an amount of money")
+    negative = (pence < 0).fillna(False).astype(bool)
+    checks.reject(negative, AMOUNT, quoted(raw) + " is negative; amounts must be zero or more")
+    _note_money_repairs(raw, pence, AMOUNT, checks)
+    canonical[AMOUNT] = _pounds(pence).where(pence.notna(), raw)
+    for key in OPTIONAL_AMOUNTS:
+        raw = canonical[key]
+        pence, invalid = parse_money_pence(raw)
+        negative = (pence < 0).fillna(False).astype(bool)
+        checks.warn(
+            invalid | negative, key, "blanked", "values that are not amounts were left blank", raw
+        )
+        _note_money_repairs(raw, pence, key, checks)
+        canonical[key] = _pounds(pence).where(pence.notna() & ~negative, None)
+
+
+def _note_money_repairs(raw: pd.Series, pence: pd.Series, key: str, checks: GrantChecks) -> None:
+    written = text(raw).str.replace(r"\.0+$", "", regex=True)
+    plain = written.str.fullmatch(r"-?\d+(\.\d+)?").fillna(False).astype(bool)
+    checks.warn(
+        pence.notna() & ~plain & ~is_blank(raw),
+        key,
+        "repaired",
+        "amounts written with £, commas, spaces or brackets were read as numbers",
+        raw,
+    )
+
+
+def _pounds(pence: pd.Series) -> pd.Series:
+    """Pence as the decimal text of pounds (exact: no float rounding)."""
+    whole = pence.abs() // 100
+    sign = pence.lt(0).map({True: "-", False: ""}).astype("string")
+    return (
+        sign + whole.astype("string") + "." + (pence.abs() % 100).astype("string").str.zfill(2)
+    ).astype(object)
+
+
+def _repair_codes(canonical: pd.DataFrame, checks: GrantChecks) -> None:
+    raw = canonical["fromOpenCall"]
+    flag, invalid = parse_bool(text(raw).fillna(""))
+    standard = flag.map({True: "Yes", False: "No"}).astype("string")
+    checks.warn(
+        invalid, "fromOpenCall", "blanked", "values other than Yes or No were left blank", raw
+    )
+    checks.warn(
+        standard.notna() & _changed_form(raw, standard),
+        "fromOpenCall",
+        "repaired",
+        "Y/N, true/false and other spellings were read as Yes or No",
+        raw,
+    )
+    canonical["fromOpenCall"] = standard.astype(object).where(standard.notna(), None)
+
+    raw = canonical["currency"]
+    code = text(raw).str.upper()
+    known = code.isin(currency_codes()).fillna(False).astype(bool)
+    checks.warn(
+        ~known,
+        "currency",
+        "repaired",
+        "a blank or unknown currency was taken as GBP",
+        raw,
+    )
+    checks.warn(
+        known & _changed_form(raw, code),
+        "currency",
+        "repaired",
+        "currency codes were put in capitals",
+        raw,
+    )
+    canonical["currency"] = code.where(known, "GBP").astype(object)
+
+    raw = canonical[DURATION]
+    months, invalid = parse_number_in(raw, "month")
+    negative = (months < 0).fillna(False).astype(bool)
+    invalid, months = invalid | negative, months.mask(negative)
+    plain = text(raw).str.fullmatch(r"\d+(\.\d+)?").fillna(False).astype(bool)
+    checks.warn(
+        invalid, DURATION, "blanked", "values that are not a number of months were left blank", raw
+    )
+    checks.warn(
+        months.notna() & ~plain,
+        DURATION,
+        "repaired",
+        "durations such as '12 months' were read as numbers",
+        raw,
+    )
+    canonical[DURATION] = months.astype(object).where(months.notna(), None)
+
+
+def _repair_text(canonical: pd.DataFrame, checks: GrantChecks) -> None:
+    title = canonical["title"]
+    untitled = is_blank(title)
+    checks.warn(
+        untitled, "title", "repaired", "grants without a title are shown as 'Untitled grant'", title
+    )
+    canonical["title"] = title.where(~untitled, "Untitled grant")
+    for key in ORG_IDS:
+        raw = canonical[key]
+        broken = text(raw).str.contains(r"\s", regex=True).fillna(False).astype(bool)
+        checks.warn(
+            broken,
+            key,
+            "repaired",
+            "spaces and line breaks inside organisation identifiers were removed",
+            raw,
+        )
+        canonical[key] = raw.where(~broken, text(raw).str.replace(r"\s+", "", regex=True))
+    for key, (table, column) in LIMITED.items():
+        kind = table.c[column].type
+        limit = getattr(kind, "length", None)
+        if not isinstance(kind, String) or not limit:
+            continue
+        length = text(canonical[key]).str.len()
+        too_long = (length > limit).fillna(False).astype(bool)
+        if not too_long.any():
+            continue
+        if key == "id":
+            checks.reject(
+                too_long,
+                key,
+                "is "
+                + length.astype("string")
+                + f" characters long; the warehouse holds at most {limit}",
+            )
+        else:
+            checks.warn(
+                too_long,
+                key,
+                "blanked",
+                f"values longer than {limit} characters were left blank",
+                canonical[key],
+            )
+            canonical[key] = canonical[key].where(~too_long, None)
+
+
+def _check_counterparties(canonical: pd.DataFrame, checks: GrantChecks) -> None:
+    checks.reject(is_blank(canonical["id"]), "id", checks.required("id"))
+    checks.reject(
+        is_blank(canonical[FUNDER_ID]),
+        FUNDER_ID,
+        checks.required(FUNDER_ID) + ": the warehouse needs the funder's identifier",
+    )
+    no_recipient = pd.concat([is_blank(canonical[k]) for k in RECIPIENT_KEYS], axis=1).all(axis=1)
+    checks.reject(
+        no_recipient,
+        "recipientOrganization/0/name",
+        "is required but blank: a grant needs its recipient's name or identifier",
+    )
+    organisation = ~is_blank(canonical["recipientOrganization/0/id"]) | ~is_blank(
+        canonical["recipientOrganization/0/name"]
+    )
+    individual = ~is_blank(canonical["recipientIndividual/name"]) | ~is_blank(
+        canonical["recipientIndividual/id"]
+    )
+    both = organisation & individual
+    checks.warn(
+        both,
+        "recipientIndividual/name",
+        "repaired",
+        "grants naming both a recipient organisation and an individual were loaded as the "
+        "organisation's",
+        canonical["recipientIndividual/name"],
+    )
+    for key in ("recipientIndividual/id", "recipientIndividual/name"):
+        canonical[key] = canonical[key].where(~both, None)
+    by_name = is_blank(canonical["recipientOrganization/0/id"]) & ~is_blank(
+        canonical["recipientOrganization/0/name"]
+    )
+    checks.warn(
+        by_name,
+        "recipientOrganization/0/id",
+        "missing",
+        "recipient organisations without an identifier are matched by name",
+        canonical["recipientOrganization/0/name"],
+    )
+
+
+def repair_grants(
+    canonical: pd.DataFrame, checks: GrantChecks, extra_dates: list[pd.Series] | None = None
+) -> pd.DataFrame:
+    """The canonical frame with every value the warehouse uses repaired, blanked or (through
+    ``checks.reject``) rejected. ``extra_dates`` are the file's other date columns, which
+    help settle whether its slash dates are day or month first."""
+    repaired = canonical.copy()
+    order = date_order(
+        repaired[AWARD_DATE],
+        *(repaired[key] for key, _ in PLANNED_DATES),
+        *(extra_dates or []),
+    )
+    _check_counterparties(repaired, checks)
+    _repair_award_date(repaired, order, checks)
+    _repair_optional_dates(repaired, order, checks)
+    _repair_amounts(repaired, checks)
+    _repair_codes(repaired, checks)
+    _repair_text(repaired, checks)
+    if order == MONTH_FIRST:
+        checks.warnings.add_file(
+            "repaired", None, "slash dates in this file are month first (mm/dd/yyyy): read so"
+        )
+    return repaired
+
+
+def money_read(canonical: pd.DataFrame, rejected: pd.Series, column: str) -> Money:
+    """The money of every grant line read and of the lines rejected, from the amounts as
+    published (before any line is kept or dropped)."""
+    pence, invalid = parse_money_pence(canonical[AMOUNT])
+    amounts = pence.fillna(0)
+    rejected = rejected.reindex(canonical.index, fill_value=False)
+    return Money(
+        column=column,
+        loaded_field="amount_awarded_pence",
+        read_pence=int(amounts.sum()),
+        rejected_pence=int(amounts[rejected].sum()),
+        unreadable_rows=int(invalid.sum()),
+    )
+
+
+def row_signatures(values: pd.DataFrame) -> pd.Series:
+    """A hash of each row's values, so that exact repeats can be told from lines that merely
+    share an id."""
+    return pd.util.hash_pandas_object(values.astype("string"), index=False)
+
+
+def separate_repeated_ids(
+    canonical: pd.DataFrame,
+    signatures: pd.Series,
+    rows: pd.Series,
+    checks: GrantChecks,
+    eligible: pd.Series,
+) -> pd.DataFrame:
+    """Lines sharing an id: an exact repeat of an earlier line is rejected (the grant is
+    loaded once); lines that differ are all kept, the second and later under ``id~2``,
+    ``id~3`` … in file order, so a reload keeps the same keys. ``published_id`` keeps the id
+    as written. Only ``eligible`` rows (not rejected for another reason) take part."""
+    out = canonical.copy()
+    ids = text(out["id"])
+    out["published_id"] = ids.astype(object)
+    candidates = eligible.reindex(out.index, fill_value=False) & ids.notna()
+    key = pd.DataFrame({"id": ids, "sig": signatures})[candidates]
+    exact = key.duplicated(keep="first")
+    if exact.any():
+        first_row = rows[key.index].groupby([key["id"], key["sig"]], sort=False).transform("first")
+        checks.reject(
+            exact.reindex(out.index, fill_value=False),
+            "id",
+            (
+                "repeats row "
+                + first_row.astype("Int64").astype("string")
+                + " exactly; the grant is loaded once"
+            ).reindex(out.index),
+        )
+    distinct = key[~exact]
+    occurrence = distinct.groupby("id", sort=False).cumcount()
+    repeated = distinct["id"].duplicated(keep=False)
+    later = occurrence > 0
+    if later.any():
+        suffixed = distinct["id"][later] + "~" + (occurrence[later] + 1).astype("string")
+        out.loc[suffixed.index, "id"] = suffixed.astype(object)
+    if repeated.any():
+        pence, _ = parse_money_pence(canonical.loc[repeated.index[repeated], AMOUNT])
+        ids_count = int(distinct["id"][repeated].nunique())
+        pounds = float(pence.fillna(0).sum()) / 100
+        checks.warn(
+            repeated.reindex(out.index, fill_value=False),
+            "id",
+            "repeated-id",
+            f"{int(repeated.sum())} lines (£{pounds:,.2f}) share {ids_count} ids but differ; "
+            "each line is kept, the later ones as id~2, id~3 …",
+            canonical["id"],
+        )
+    return out
