@@ -139,6 +139,83 @@ meta_load_warnings = Table(
     comment="What a load repaired, blanked or noticed without rejecting a row: the quality report",
 )
 
+meta_fetch_sources = Table(
+    "meta_fetch_sources",
+    metadata,
+    Column("source_key", Text, primary_key=True, comment="registry:<identifier> or url:<name>"),
+    Column("kind", Text, nullable=False, comment="registry (a 360Giving registry file) or url"),
+    Column("title", Text, nullable=False, comment="The file's title, as its publisher gives it"),
+    Column("url", Text, nullable=False, comment="The URL it is fetched from"),
+    Column("publisher", Text, comment="Publisher's name, as the registry gives it"),
+    Column("publisher_prefix", Text, comment="Publisher's 360Giving prefix, e.g. 360G-ABCT"),
+    Column("licence", Text, comment="Licence URL or name, as the registry gives it"),
+    Column("etag", Text, comment="ETag of the last download, for a conditional request"),
+    Column("last_modified", Text, comment="Last-Modified of the last download, as served"),
+    Column("sha256", String(64), comment="SHA-256 of the bytes last downloaded"),
+    Column("last_fetch_at", DateTime(timezone=True), comment="Last fetch attempt (UTC)"),
+    Column(
+        "last_status",
+        Text,
+        comment="loaded, partial, unchanged, failed, rejected or skipped (with last_reason)",
+    ),
+    Column("last_reason", Text, comment="Why the last fetch failed or was skipped"),
+    Column("last_ok_at", DateTime(timezone=True), comment="Last fetch that loaded or was current"),
+    Column("load_run_id", Integer, comment="The load run that holds the source's data now"),
+    Column("period_start", Date, comment="Earliest award or payment date of its data"),
+    Column("period_end", Date, comment="Latest award or payment date of its data"),
+    Column("rows_read", Integer, comment="Rows read from the file last loaded"),
+    Column("rows_rejected", Integer, comment="Rows rejected from the file last loaded"),
+    Column("pence_read", BigInteger, comment="Total of the amounts read from it (pence)"),
+    comment="Every source the refresh fetches, with what it last got: the /data sources table",
+)
+
+meta_fetches = Table(
+    "meta_fetches",
+    metadata,
+    Column("fetch_id", Integer, primary_key=True, comment="Surrogate key"),
+    Column("source_key", Text, nullable=False, comment="The source fetched (meta_fetch_sources)"),
+    Column("url", Text, nullable=False, comment="The URL requested"),
+    Column("started_at", DateTime(timezone=True), nullable=False, comment="Request start (UTC)"),
+    Column("seconds", Float, nullable=False, comment="Time the fetch took, retries included"),
+    Column("http_status", Integer, comment="Last HTTP status (null: no answer)"),
+    Column("bytes", BigInteger, nullable=False, comment="Bytes downloaded"),
+    Column("attempts", Integer, nullable=False, comment="Requests made (retries included)"),
+    Column("outcome", Text, nullable=False, comment="loaded, partial, unchanged, failed, ..."),
+    Column("reason", Text, comment="Why it failed or was skipped"),
+    Column("sha256", String(64), comment="SHA-256 of the bytes downloaded"),
+    Column("load_run_id", Integer, comment="The load run it fed (meta_load_runs), if any"),
+    Column("rows_read", Integer, comment="Grants read from the file"),
+    Column("rows_elsewhere", Integer, comment="Grants read that reached outside the area"),
+    Column("pence_elsewhere", BigInteger, comment="Total of those grants' amounts (pence)"),
+    Column("placed_by", Text, comment="Grants kept by each area rule, as JSON"),
+    Index("ix_meta_fetches_source", "source_key", "started_at"),
+    comment="One row per fetch of a source: what was asked, what came back, what it fed",
+)
+
+meta_alerts = Table(
+    "meta_alerts",
+    metadata,
+    Column("alert_id", Integer, primary_key=True, comment="Surrogate key"),
+    Column("source_key", Text, nullable=False, comment="The source the incident is about"),
+    Column("kind", Text, nullable=False, comment="failed, rejected, rejects-jump, total-jump"),
+    Column("message", Text, nullable=False, comment="What was sent"),
+    Column("opened_at", DateTime(timezone=True), nullable=False, comment="First seen (UTC)"),
+    Column("closed_at", DateTime(timezone=True), comment="When the source was well again"),
+    Column("sent_to", Text, comment="Where it was sent (email addresses, webhook), or why not"),
+    Index("ix_meta_alerts_open", "source_key", "kind", "closed_at"),
+    comment="Incidents the refresh alerted on: one alert each, however many runs see it",
+)
+
+meta_locks = Table(
+    "meta_locks",
+    metadata,
+    Column("lock_name", String(64), primary_key=True, comment="What is locked, e.g. refresh"),
+    Column("holder", Text, nullable=False, comment="host:pid of the holder"),
+    Column("acquired_at", DateTime(timezone=True), nullable=False, comment="Taken at (UTC)"),
+    Column("expires_at", DateTime(timezone=True), nullable=False, comment="Stale after (UTC)"),
+    comment="Locks between processes (two refreshes never run at once), on any engine",
+)
+
 meta_rejected_rows = Table(
     "meta_rejected_rows",
     metadata,
@@ -539,6 +616,64 @@ fct_policy_citations = Table(
     *_lineage(),
     UniqueConstraint("decision_id", "project_id", name="uq_fct_policy_citations_key"),
     comment="Which projects each decision cites, with the citing context",
+)
+
+dim_decision_papers = Table(
+    "dim_decision_papers",
+    metadata,
+    Column("paper_id", Integer, primary_key=True, comment="Surrogate key"),
+    Column(
+        "location",
+        Text,
+        nullable=False,
+        unique=True,
+        comment="Natural key: the document's URL, else its path as read",
+    ),
+    Column("source", Text, nullable=False, comment="folder or moderngov"),
+    Column("committee", Text, comment="Committee or board that met"),
+    Column("meeting_date", Date, comment="Date of the meeting"),
+    Column("title", Text, nullable=False, comment="Document title"),
+    Column("url", Text, comment="Where the public can read it"),
+    Column("file_name", Text, comment="File name as read"),
+    Column("doc_format", Text, nullable=False, comment="pdf, html or docx"),
+    Column("sha256", String(64), nullable=False, comment="SHA-256 of the bytes read"),
+    Column("page_count", Integer, nullable=False, comment="Pages with text (0 when unreadable)"),
+    Column("unreadable_reason", Text, comment="Why no text could be read; null when readable"),
+    Column("first_read_at", DateTime(timezone=True), nullable=False, comment="First read (UTC)"),
+    Column("last_read_at", DateTime(timezone=True), nullable=False, comment="Latest read (UTC)"),
+    comment="Council and NHS committee papers (agendas, reports, minutes) read for research use",
+)
+
+fct_paper_pages = Table(
+    "fct_paper_pages",
+    metadata,
+    Column("paper_id", Integer, primary_key=True, comment="Paper (dim_decision_papers)"),
+    Column("page_no", Integer, primary_key=True, comment="Page, from 1"),
+    Column("text", Text, nullable=False, comment="The page's text as extracted"),
+    comment="The text of each page of each decision paper",
+)
+
+fct_paper_mentions = Table(
+    "fct_paper_mentions",
+    metadata,
+    Column("mention_id", Integer, primary_key=True, comment="Surrogate key"),
+    Column("paper_id", Integer, nullable=False, comment="Paper (dim_decision_papers)"),
+    Column("target_kind", Text, nullable=False, comment="project, output or organisation"),
+    Column("target_id", Text, nullable=False, comment="Project id, project#output or org key"),
+    Column("target_label", Text, nullable=False, comment="Title or name of what is mentioned"),
+    Column("project_id", Text, comment="Project a confirmed mention cites"),
+    Column("match_kind", Text, nullable=False, comment="id, title, near-title or acronym"),
+    Column("matched_text", Text, nullable=False, comment="The words that matched"),
+    Column("score", Float, nullable=False, comment="Confidence, 0 to 1"),
+    Column("page", Integer, nullable=False, comment="Page of the best mention"),
+    Column("snippet", Text, nullable=False, comment="The citing text around it"),
+    Column("status", Text, nullable=False, comment="pending, confirmed or dismissed"),
+    Column("reviewed_by", Integer, ForeignKey("meta_users.user_id"), comment="Reviewer"),
+    Column("reviewed_at", DateTime(timezone=True), comment="When reviewed (UTC)"),
+    Column("decision_id", Text, comment="Policy decision made from it when confirmed"),
+    UniqueConstraint("paper_id", "target_kind", "target_id", name="uq_fct_paper_mentions_key"),
+    Index("ix_fct_paper_mentions_status", "status"),
+    comment="Candidate mentions of research in decision papers, and their review; never public",
 )
 
 fct_milestones = Table(
