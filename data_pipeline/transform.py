@@ -105,7 +105,8 @@ def date_order(*columns: pd.Series) -> str:
     values that settle it: a first part over 12 is a day, a second part over 12 is too.
     Day first when nothing says otherwise but nothing is ambiguous either; ``UNSETTLED`` when
     some value could be read either way and no value settles the order (or values disagree)."""
-    parts = pd.concat([_slash_parts(c) for c in columns if len(c)] or [pd.DataFrame()])
+    distinct = [pd.Series(c.dropna().unique()) for c in columns if len(c)]
+    parts = pd.concat([_slash_parts(c) for c in distinct if len(c)] or [pd.DataFrame()])
     if parts.empty:
         return DAY_FIRST
     first, second = parts[0], parts[1]

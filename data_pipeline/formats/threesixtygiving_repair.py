@@ -101,9 +101,9 @@ def _changed_form(raw: pd.Series, standard: pd.Series) -> pd.Series:
 
 
 def _iso(dates: pd.Series) -> pd.Series:
-    return pd.Series(
-        [None if d is None else d.isoformat() for d in dates], index=dates.index, dtype=object
-    )
+    """``datetime.date`` values (None where missing) as YYYY-MM-DD text."""
+    text_dates = pd.to_datetime(dates, errors="coerce").dt.strftime("%Y-%m-%d")
+    return text_dates.astype(object).where(text_dates.notna(), None)
 
 
 def _repair_award_date(canonical: pd.DataFrame, order: str, checks: GrantChecks) -> None:
