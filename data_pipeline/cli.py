@@ -21,12 +21,13 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from rich.table import Table as RichTable
 from sqlalchemy import Engine, select
 
-from data_pipeline.config import Config, load_config
+from data_pipeline.config import Config, config_path, load_config
 from data_pipeline.formats import all_formats
 from data_pipeline.load import LoadResult, load_file
 from data_pipeline.report import problems_of, rejected_rows, warehouse_report
 from data_pipeline.users_cli import add_users_parser, run_users
 from warehouse.db import make_engine, upgrade_schema
+from warehouse.queries.empty_states import grant_configuration
 from warehouse.schema import meta_load_runs
 from warehouse.spreadsheet_cells import safe_frame
 
@@ -114,6 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     upgrade_schema(engine)
     if args.command == "init-db":
         console.print(f"Schema is up to date at {engine.url.render_as_string(hide_password=True)}")
+        _warn_configuration(engine, errors)
         return EXIT_OK
     if args.command == "users":
         return run_users(engine, args, console, errors)
@@ -226,7 +228,15 @@ def _load(
                     markup=False,
                 )
     _print_summary(console, results)
+    _warn_configuration(engine, errors)  # type: ignore[arg-type]
     return exit_code(results)
+
+
+def _warn_configuration(engine: Engine, errors: Console) -> None:
+    """A warning (not an error) when no loaded grant names a home organisation or matches a
+    P&C rule: the received, awarded and P&C figures would all read £0."""
+    for message in grant_configuration(engine).warnings(str(config_path())):
+        errors.print(f"Warning: {message}", markup=False)
 
 
 def exit_code(results: Sequence[LoadResult]) -> int:
