@@ -35,6 +35,9 @@ from warehouse.schema import (
 from warehouse.upsert import UpsertCounts, delete_stale_links, upsert_frame
 
 Progress = Callable[[str, float], None]
+Refine = Callable[[Source, Parsed], Parsed]
+"""A step between parsing and writing, for one kind of load only (the refresh's area filter):
+it may drop rows from the frames, and says so in the parsed file's warnings."""
 
 
 @dataclass
@@ -85,14 +88,18 @@ def load_file(
     *,
     format_id: str | None = None,
     progress: Progress = _no_progress,
+    refine: Refine | None = None,
 ) -> LoadResult:
-    """Load one file. Never raises for bad input: problems are in the result."""
+    """Load one file. Never raises for bad input: problems are in the result. ``refine``,
+    when given, sees the parsed file before it is written."""
     try:
         progress("reading", 0.05)
         source = Source.from_path(path)
         fmt = format_by_id(format_id) if format_id else detect_format(source)
         progress("validating", 0.2)
         parsed = fmt.parse(source, config)
+        if refine is not None:
+            parsed = refine(source, parsed)
     except FileRejected as rejection:
         return _rejected_whole(engine, path, format_id, rejection.problem)
     except Exception as error:
