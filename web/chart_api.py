@@ -66,7 +66,8 @@ def parse_filters(args: Mapping[str, str], extra: tuple[str, ...] = ()) -> Filte
     unknown = sorted(set(args) - set(FILTER_NAMES) - set(extra))
     if unknown:
         raise BadParameter(
-            f"unknown parameter(s): {', '.join(unknown)}; filters are {', '.join(FILTER_NAMES)}"
+            f"unknown parameter(s): {', '.join(unknown)}; "
+            f"the parameters are {', '.join((*FILTER_NAMES, *extra))}"
         )
     if any("\x00" in value for value in args.values()):
         # PostgreSQL refuses NUL in text; a query string has no business carrying one.

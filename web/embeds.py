@@ -31,7 +31,6 @@ from warehouse.db import shared_engine
 from warehouse.queries.charts import CHART_QUERIES
 from warehouse.queries.overview import last_load_time
 from web.chart_api import (
-    FILTER_NAMES,
     BadParameter,
     chart_links,
     parse_filters,
@@ -145,6 +144,14 @@ def static(version: str, name: str) -> Response:
     )
 
 
+TRACKING_PARAMETERS = frozenset({"fbclid", "gclid", "msclkid", "mc_cid", "mc_eid"})
+
+
+def is_tracking_parameter(name: str) -> bool:
+    """A parameter that sharing adds to a link (``utm_*``, ``fbclid``), not one a reader set."""
+    return name.startswith("utm_") or name in TRACKING_PARAMETERS
+
+
 def dark(theme: str) -> str:
     """The theme as a query value: empty for the default (light)."""
     return theme if theme != "light" else ""
@@ -165,9 +172,10 @@ def embed(chart_id: str) -> Response:
         return Response(
             f"No chart {chart_id!r}. /api/v1/charts lists them.", 404, mimetype="text/plain"
         )
-    # Shared links pick up parameters on the way (utm_source, fbclid): an embed ignores what
-    # it does not know, where the API refuses it.
-    args = {k: v for k, v in request.args.items() if k in FILTER_NAMES or k == "theme"}
+    # Shared links pick up tracking parameters on the way (utm_source, fbclid): those are
+    # dropped. Any other name is refused, as the API refuses it, so that a mistyped filter in
+    # a snippet does not quietly show the unfiltered chart.
+    args = {k: v for k, v in request.args.items() if not is_tracking_parameter(k)}
     try:
         filters = parse_filters(args, extra=("theme",))
         theme = theme_of(args)

@@ -117,7 +117,7 @@ def _values(allowed: tuple[str, ...], what: str) -> dict[str, str]:
 
 def _whole_number(values: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
     raw = values.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     try:
         number = int(raw)

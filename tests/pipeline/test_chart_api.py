@@ -334,6 +334,18 @@ def test_embed_errors_and_parameters_picked_up_on_the_way(client: FlaskClient) -
     assert "utm_source" not in page and "fbclid" not in page
 
 
+@pytest.mark.parametrize("query", ["bogus=1", "fy_form=2023/24", "fy_from=2023/24&directon=x"])
+def test_embed_refuses_unknown_parameters_and_lists_the_allowed_ones(
+    client: FlaskClient, query: str
+) -> None:
+    answer = client.get(f"/embed/funding-by-year?{query}")
+    assert answer.status_code == 400
+    says = answer.get_data(as_text=True)
+    assert "unknown parameter" in says
+    for name in ("fy_from", "fy_to", "direction", "theme"):
+        assert name in says, f"the answer lists {name} among the allowed parameters"
+
+
 def test_embed_static_files_are_versioned_cached_and_gzipped(client: FlaskClient) -> None:
     page = client.get("/embed/funding-pc-share").get_data(as_text=True)
     scripts = [part.split('"', 1)[0] for part in page.split('<script src="')[1:]]

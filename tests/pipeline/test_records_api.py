@@ -336,6 +336,8 @@ def test_pages_follow_one_stable_order_with_links(client: FlaskClient) -> None:
         ("/api/v1/grants.json?page=0", 400, "page must be from 1"),
         ("/api/v1/grants.json?fy_from=2024", 400, "fy_from must be a financial year"),
         ("/api/v1/grants.json?page=two", 400, "page must be a whole number"),
+        ("/api/v1/grants.json?page=", 400, "page must be a whole number, not ''"),
+        ("/api/v1/grants.json?per_page=", 400, "per_page must be a whole number, not ''"),
         ("/api/v1/grants.json?per_page=1001", 400, "per_page must be from 1 to 1000"),
         ("/api/v1/grants.json?topic=health", 400, "grants.json does not take topic"),
         ("/api/v1/grants.csv?page=2", 400, "grants.csv does not take page"),
