@@ -26,6 +26,7 @@ from data_pipeline.formats import all_formats
 from data_pipeline.load import LoadResult, load_file
 from data_pipeline.report import problems_of, rejected_rows, warehouse_report
 from data_pipeline.fetch.cli import add_fetch_parsers, run_fetch
+from data_pipeline.papers_cli import add_papers_parser, run_papers
 from data_pipeline.users_cli import add_users_parser, run_users
 from warehouse.db import make_engine, upgrade_schema
 from warehouse.queries.empty_states import grant_configuration
@@ -97,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=None, help="folder to write into (default: the project's docs)"
     )
     add_users_parser(commands)
+    add_papers_parser(commands)
     add_fetch_parsers(commands)
     return parser
 
@@ -121,6 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     if args.command == "users":
         return run_users(engine, args, console, errors)
+    if args.command == "papers":
+        return run_papers(engine, args, console, errors)
     if args.command in ("fetch", "refresh"):
         return run_fetch(engine, args, console, errors)
     if args.command == "load":
