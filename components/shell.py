@@ -13,6 +13,11 @@ from components import ids
 MAIN_ID = "main-content"
 
 
+# From this Bootstrap breakpoint up (992 px, a laptop) every page link shows on a line of its
+# own under the brand (assets/navigation.css); below it they fold into the ☰ menu.
+NAV_EXPAND = "lg"
+
+
 def navbar(site_name: str, pages: Iterable[Mapping[str, Any]]) -> dbc.Navbar:
     """A navbar with one link per registered page, in the registry's order."""
     links = [
@@ -26,12 +31,12 @@ def navbar(site_name: str, pages: Iterable[Mapping[str, Any]]) -> dbc.Navbar:
                 dbc.NavbarBrand(site_name, href="/"),
                 html.Div(
                     id=ids.NAV_ACCOUNT,
-                    className="nav-account ms-auto me-2 me-xxl-0 order-xxl-last flex-shrink-0",
+                    className="nav-account ms-auto me-2 me-lg-0 flex-shrink-0",
                 ),
                 dbc.NavbarToggler(id="navbar-toggler", n_clicks=0),
                 dbc.Collapse(
                     [
-                        dbc.Nav(links, navbar=True, className="me-auto"),
+                        dbc.Nav(links, navbar=True, className="me-auto site-nav-links"),
                         dbc.Switch(
                             id=ids.THEME_SWITCH,
                             label="Dark mode",
@@ -48,8 +53,8 @@ def navbar(site_name: str, pages: Iterable[Mapping[str, Any]]) -> dbc.Navbar:
         ),
         color="primary",
         dark=True,
-        expand="xxl",
-        className="mb-4",
+        expand=NAV_EXPAND,
+        className="mb-4 site-nav",
     )
 
 
