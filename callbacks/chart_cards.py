@@ -23,6 +23,7 @@ from dash import ClientsideFunction, Input, Output, State, callback, clientside_
 
 from callbacks import embed_dialog
 from components import ids
+from components.empty_state import reason_text
 from figures.charts import REGISTRY
 from figures.registry import Chart, records_counted
 from figures.table_view import readable_table
@@ -31,8 +32,6 @@ from warehouse.queries.charts import CHART_QUERIES, EMPTY_MESSAGES
 from warehouse.queries.filters import Filters
 from warehouse.spreadsheet_cells import safe_frame
 from web.caching import cache, current_generation
-
-NO_DATA = "No records match these filters. Clear a filter to see more."
 
 
 def _key(kind: str, chart_id: str, filters: Filters, generation: str | None, theme: str) -> str:
@@ -55,11 +54,10 @@ def chart_data(chart_id: str, filter_values: dict[str, Any] | None) -> pd.DataFr
     return _numbers(chart_id, Filters.from_values(filter_values or {}), generation)
 
 
-def _empty_message(chart_id: str, filters: Filters) -> str:
-    """Why a chart is empty: its own reason where it has one (nothing loaded, nothing
-    matched), else the filters."""
-    message = EMPTY_MESSAGES.get(chart_id)
-    return message(shared_engine(), filters) if message else NO_DATA
+def _empty_message(chart_id: str, filters: Filters) -> list[Any]:
+    """Why a chart is empty: nothing loaded, every row rejected, nothing shown, the filters
+    (only then "Clear a filter"), or nothing of what it counts."""
+    return reason_text(EMPTY_MESSAGES[chart_id](shared_engine(), filters))
 
 
 def _drawn(

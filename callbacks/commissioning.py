@@ -12,6 +12,7 @@ from components import contracts_table as table
 from components import ids
 from warehouse.db import shared_engine
 from warehouse.queries.commissioning import contracts_csv_rows, contracts_page
+from warehouse.queries.empty_states import COMMISSIONS, why_empty
 from warehouse.queries.filters import Filters
 from warehouse.spreadsheet_cells import SafeCsvWriter
 
@@ -57,9 +58,10 @@ def update_state(
 )
 def show_page(state: dict[str, Any] | None) -> tuple[Any, ...]:
     state = {**table.initial_state(), **(state or {})}
+    engine, filters = shared_engine(), Filters.from_values(state["filters"])
     page = contracts_page(
-        shared_engine(),
-        Filters.from_values(state["filters"]),
+        engine,
+        filters,
         sort=str(state["sort"]),
         descending=bool(state["descending"]),
         page=int(state["page"]),
@@ -70,7 +72,12 @@ def show_page(state: dict[str, Any] | None) -> tuple[Any, ...]:
     headers = [item["id"]["column"] for item in ctx.outputs_list[5]]
     return (
         rows,
-        table.summary_text(page.offset, shown, page.total),
+        table.summary_text(
+            page.offset,
+            shown,
+            page.total,
+            why_empty(engine, COMMISSIONS, filters) if page.total == 0 else None,
+        ),
         page.offset == 0,
         page.offset + shown >= page.total,
         [table.sort_mark(key, state) for key in keys],

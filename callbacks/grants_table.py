@@ -17,7 +17,9 @@ from dash import get_relative_path as relative_path
 from dash.exceptions import PreventUpdate
 
 from components import ids
+from components.empty_state import reason_text
 from warehouse.db import shared_engine
+from warehouse.queries.empty_states import GRANTS, filtered_reason, why_empty
 from warehouse.queries.filters import Filters
 from warehouse.queries.grants_table import count_grants, grant_csv_chunks, grant_page
 
@@ -54,7 +56,7 @@ def csv_link(filter_values: dict[str, Any] | None, request: dict[str, Any]) -> s
 )
 def serve_rows(
     request: dict[str, Any] | None, filter_values: dict[str, Any] | None
-) -> tuple[dict[str, Any], str, str]:
+) -> tuple[dict[str, Any], Any, str]:
     if not request:
         raise PreventUpdate
     engine = shared_engine()
@@ -71,7 +73,11 @@ def serve_rows(
         filter_model,
         total,
     )
-    count = f"{total:,} grant{'' if total == 1 else 's'} match."
+    count: Any = f"{total:,} grant{'' if total == 1 else 's'} match."
+    if total == 0:
+        # The grid's own column filters narrow it as the page's filters do.
+        reason = filtered_reason(GRANTS) if filter_model else why_empty(engine, GRANTS, filters)
+        count = reason_text(reason)
     return {"rowData": rows, "rowCount": total}, count, csv_link(filter_values, request)
 
 

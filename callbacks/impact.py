@@ -15,6 +15,7 @@ from dash.development.base_component import Component
 from components import ids, impact_case, impact_list
 from components.research_cards import staff_drafts_note
 from warehouse.db import shared_engine
+from warehouse.queries.empty_states import DECISIONS, why_empty
 from warehouse.queries.filters import Filters
 from warehouse.queries.impact import DECISIONS_PAGE_SIZE, case_study, decisions_page
 from web.auth import sees_drafts
@@ -38,9 +39,10 @@ def show_decisions(
     # New filters start again at the first page.
     page = 1 if ctx.triggered_id == ids.FILTER_STATE else (active_page or 1)
     include_drafts = sees_drafts()
+    engine, filters = shared_engine(), Filters.from_values(filter_values or {})
     result = decisions_page(
-        shared_engine(),
-        Filters.from_values(filter_values or {}),
+        engine,
+        filters,
         page=page - 1,
         include_drafts=include_drafts,
     )
@@ -53,7 +55,12 @@ def show_decisions(
         classes.append("d-none")
     return (
         items,
-        impact_list.summary_text(result.offset, len(result.decisions), result.total),
+        impact_list.summary_text(
+            result.offset,
+            len(result.decisions),
+            result.total,
+            why_empty(engine, DECISIONS, filters) if result.total == 0 else None,
+        ),
         pages,
         result.offset // DECISIONS_PAGE_SIZE + 1,
         " ".join(classes),

@@ -21,6 +21,7 @@ from components.research_cards import (
     staff_drafts_note,
 )
 from warehouse.db import shared_engine
+from warehouse.queries.empty_states import PROJECTS, why_empty
 from warehouse.queries.filters import Filters
 from warehouse.queries.research import project_detail, search_projects
 from web.auth import sees_drafts
@@ -45,9 +46,10 @@ def show_results(
     # New filters start again at the first page; the pager only moves within one result set.
     page = 1 if ctx.triggered_id == ids.FILTER_STATE else (active_page or 1)
     include_drafts = sees_drafts()
+    engine, filters = shared_engine(), Filters.from_values(filter_values or {})
     results = search_projects(
-        shared_engine(),
-        Filters.from_values(filter_values or {}),
+        engine,
+        filters,
         page=page,
         per_page=RESULTS_PER_PAGE,
         include_drafts=include_drafts,
@@ -61,7 +63,9 @@ def show_results(
     if results.pages == 1:
         classes.append("d-none")
     return (
-        results_list(results.rows, note),
+        results_list(
+            results.rows, note, why_empty(engine, PROJECTS, filters) if results.rows.empty else None
+        ),
         count_text(results.total),
         results.pages,
         results.page,

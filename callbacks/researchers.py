@@ -11,6 +11,7 @@ from dash.development.base_component import Component
 from components import ids
 from components.researcher_cards import advice_services_list, count_text, directory_cards
 from warehouse.db import shared_engine
+from warehouse.queries.empty_states import RESEARCHERS, why_empty
 from warehouse.queries.filters import Filters
 from warehouse.queries.researchers import (
     advice_services,
@@ -35,14 +36,14 @@ def show_directory(
 ) -> tuple[Any, str, int, int, str]:
     # New filters start again at the first page; the pager only moves within one result set.
     page = 1 if ctx.triggered_id == ids.FILTER_STATE else (active_page or 1)
-    found = researcher_directory(
-        shared_engine(), Filters.from_values(filter_values or {}), page=page
-    )
+    engine, filters = shared_engine(), Filters.from_values(filter_values or {})
+    found = researcher_directory(engine, filters, page=page)
+    reason = why_empty(engine, RESEARCHERS, filters) if found.researchers.empty else None
     classes = [c for c in (pager_class or "").split() if c != "d-none"]
     if found.pages == 1:
         classes.append("d-none")
     return (
-        directory_cards(found.researchers),
+        directory_cards(found.researchers, reason),
         count_text(found.total),
         found.pages,
         found.page,

@@ -12,6 +12,8 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from components.empty_state import is_filtered, reason_text
+
 CARD = "commissioning-contracts"
 BODY = "commissioning-contracts-body"
 SUMMARY = "commissioning-contracts-summary"
@@ -189,8 +191,11 @@ def contracts_table() -> dbc.Card:
     )
 
 
-def summary_text(offset: int, shown: int, total: int) -> str:
-    """ "Rows 21–40 of 214", or a plain message when nothing matches."""
+def summary_text(offset: int, shown: int, total: int, reason: str | None = None) -> Any:
+    """ "Rows 21–40 of 214", or why there are none (``reason``: nothing loaded, every row
+    rejected, or the filters)."""
+    if total == 0 and not is_filtered(reason):
+        return reason_text(str(reason))
     if total == 0:
         return "No contracts or awards match these filters. Clear a filter to see more."
     return f"Rows {offset + 1:,}–{offset + shown:,} of {total:,} contracts and awards"

@@ -13,6 +13,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
+from components.empty_state import is_filtered, reason_text
 from components.research_cards import draft_badge, is_draft, long_date, project_href, readable
 
 CARD = "impact-decisions"
@@ -73,8 +74,11 @@ def decisions_list() -> dbc.Card:
     )
 
 
-def summary_text(offset: int, shown: int, total: int) -> str:
-    """ "Decisions 11–20 of 53", or a plain message when nothing matches."""
+def summary_text(offset: int, shown: int, total: int, reason: str | None = None) -> Any:
+    """ "Decisions 11–20 of 53", or why there are none (``reason``: nothing loaded, nothing
+    published, or the filters)."""
+    if total == 0 and not is_filtered(reason):
+        return reason_text(str(reason))
     if total == 0:
         return "No published decisions match these filters. Clear a filter to see more."
     return f"Decisions {offset + 1:,}–{offset + shown:,} of {total:,}"

@@ -16,6 +16,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
+from components.empty_state import empty_alert, is_filtered
+
 STATUS_BADGES = {
     "completed": "text-bg-success",
     "ongoing": "text-bg-primary",
@@ -193,9 +195,12 @@ def project_card(row: Mapping[str, Any]) -> dbc.Card:
     )
 
 
-def results_list(rows: pd.DataFrame, note: Any = None) -> html.Div:
-    """The cards of one page of results, or a plain message when nothing matches; ``note``
-    (the staff caption) goes above them."""
+def results_list(rows: pd.DataFrame, note: Any = None, reason: str | None = None) -> html.Div:
+    """The cards of one page of results, or why there are none (``reason``: nothing loaded,
+    nothing published, or the search and filters); ``note`` (the staff caption) goes above
+    them."""
+    if rows.empty and not is_filtered(reason):
+        return html.Div([note, empty_alert(str(reason))])
     if rows.empty:
         return html.Div(
             [

@@ -15,6 +15,7 @@ import pandas as pd
 from dash import dcc, html
 
 from components import ids
+from components.empty_state import empty_alert, is_filtered
 
 AVAILABILITY_BADGES = {
     "available": ("Available for new projects", "text-bg-success"),
@@ -130,8 +131,11 @@ def researcher_card(row: Mapping[str, Any]) -> dbc.Card:
     )
 
 
-def directory_cards(rows: pd.DataFrame) -> Any:
-    """The cards of one page of the directory, or a plain message when nobody matches."""
+def directory_cards(rows: pd.DataFrame, reason: str | None = None) -> Any:
+    """The cards of one page of the directory, or why there are none (``reason``: nothing
+    loaded, nobody consenting, or the filters)."""
+    if rows.empty and not is_filtered(reason):
+        return empty_alert(str(reason))
     if rows.empty:
         return dbc.Alert(
             "No researchers in the public directory match these filters. Clear a filter to see "

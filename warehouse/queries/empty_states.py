@@ -39,6 +39,7 @@ from sqlalchemy import (
 
 from warehouse.queries.filters import Filters
 from warehouse.schema import (
+    dim_organisations,
     dim_projects,
     dim_recommendations,
     dim_researchers,
@@ -60,25 +61,39 @@ DATA_PAGE_NAME = "Sources and quality"
 VIEW_CHOICES = frozenset({"axis", "need"})
 
 
+# The causes, in the order they are checked (see the module's docstring).
+REJECTED, NOT_LOADED, NOT_SHOWN, FILTERED, NOTHING_OF_THIS = (
+    "rejected",
+    "not-loaded",
+    "not-shown",
+    "filtered",
+    "nothing-of-this",
+)
+
+
 class EmptyReason(str):
     """Why a view is empty: a plain sentence (it is the ``str``, so it goes wherever a message
-    does), with ``link``, the words of it that link to ``href`` (the Sources and quality page),
-    and ``filtered``, true when the filters are the reason: only then may a page offer to
-    clear them."""
+    does), its ``cause`` (one of the constants above), and ``link``, the words of it that link
+    to ``href`` (the Sources and quality page)."""
 
+    cause: str
     link: str | None
     href: str
-    filtered: bool
 
     def __new__(
-        cls, text: str, link: str | None = None, href: str = DATA_PAGE, filtered: bool = False
+        cls, text: str, cause: str, link: str | None = None, href: str = DATA_PAGE
     ) -> EmptyReason:
         reason = super().__new__(cls, text)
-        reason.link, reason.href, reason.filtered = link, href, filtered
+        reason.cause, reason.link, reason.href = cause, link, href
         return reason
 
+    @property
+    def filtered(self) -> bool:
+        """True when the filters are the reason: only then may a page offer to clear them."""
+        return self.cause == FILTERED
+
     def __reduce__(self) -> tuple[object, ...]:
-        return (EmptyReason, (str(self), self.link, self.href, self.filtered))
+        return (EmptyReason, (str(self), self.cause, self.link, self.href))
 
 
 @dataclass(frozen=True)
@@ -92,7 +107,7 @@ class DataKind:
     formats: tuple[str, ...]  # prefixes of meta_load_runs.detected_format
     how_to_load: str  # "load a 360Giving file"
     shown: Callable[[], ColumnElement[bool]] = true
-    none_shown: str = ""  # "{n}" is the number of rows loaded
+    none_shown: str = ""  # "{count}": "2 research projects"; "{are}": is or are
 
 
 GRANTS = DataKind("grants", "grant", fct_grants, ("360giving-",), "load a 360Giving file of grants")
@@ -122,7 +137,7 @@ PROJECTS = DataKind(
     ("register-projects-",),
     "load the research projects register",
     lambda: dim_projects.c.is_published.is_(True),
-    "{n} research projects are loaded, but none is published yet: a project shows here once "
+    "{count} {are} loaded, but none is published yet: a project shows here once "
     "the projects register marks it published (is_published).",
 )
 DECISIONS = DataKind(
@@ -132,7 +147,7 @@ DECISIONS = DataKind(
     ("register-policy_decisions-",),
     "load the policy decisions register",
     lambda: fct_policy_decisions.c.is_published.is_(True),
-    "{n} policy decisions are loaded, but none is published yet: a decision shows here once "
+    "{count} {are} loaded, but none is published yet: a decision shows here once "
     "the policy decisions register marks it published (is_published).",
 )
 RECOMMENDATIONS = DataKind(
@@ -149,7 +164,7 @@ RESEARCHERS = DataKind(
     ("register-researchers-",),
     "load the researchers register",
     lambda: dim_researchers.c.consent == "public",
-    "{n} researchers are loaded, but none has consented to a public listing (the researchers "
+    "{count} {are} loaded, but none has consented to a public listing (the researchers "
     "register's consent column says public).",
 )
 TRAINING = DataKind(
@@ -228,18 +243,18 @@ def not_loaded_reason(kind: DataKind, status: KindStatus) -> EmptyReason | None:
         return EmptyReason(
             f"Every {kind.one} in {_plural(status.rejected_files, 'file')}{rows} was rejected: "
             f"see {DATA_PAGE_NAME} for why.",
+            REJECTED,
             link=DATA_PAGE_NAME,
         )
     return EmptyReason(
         f"No {kind.noun} are loaded yet: {kind.how_to_load} on the {DATA_PAGE_NAME} page.",
+        NOT_LOADED,
         link=DATA_PAGE_NAME,
     )
 
 
 def filtered_reason(kind: DataKind) -> EmptyReason:
-    return EmptyReason(
-        f"No {kind.noun} match these filters. Clear a filter to see more.", filtered=True
-    )
+    return EmptyReason(f"No {kind.noun} match these filters. Clear a filter to see more.", FILTERED)
 
 
 def why_empty(
@@ -256,7 +271,8 @@ def why_empty(
     if reason:
         return reason
     if status.shown == 0 and kind.none_shown:
-        return EmptyReason(kind.none_shown.format(n=f"{status.rows:,}"))
+        count, are = _plural(status.rows, kind.one, kind.noun), "is" if status.rows == 1 else "are"
+        return EmptyReason(kind.none_shown.format(count=count, are=are), NOT_SHOWN)
     # A view of P&C grants is empty when the configuration matched none; a view of every
     # grant only when it asks for received or awarded ones.
     if kind is PC_GRANTS or (kind is GRANTS and filters.direction):
@@ -266,7 +282,8 @@ def why_empty(
     if is_filtered(filters):
         return filtered_reason(kind)
     return EmptyReason(
-        nothing_of_this or f"None of the {kind.noun} loaded is of the kind this view counts."
+        nothing_of_this or f"None of the {kind.noun} loaded is of the kind this view counts.",
+        NOTHING_OF_THIS,
     )
 
 
@@ -331,7 +348,7 @@ class GrantConfiguration:
         message = self.no_home_message() or (
             (self.no_pc_message() or self.no_pc_home_message()) if pc_only else None
         )
-        return EmptyReason(message) if message else None
+        return EmptyReason(message, NOT_SHOWN) if message else None
 
 
 def grant_configuration(engine: Engine) -> GrantConfiguration:
@@ -350,3 +367,17 @@ def grant_configuration(engine: Engine) -> GrantConfiguration:
     with engine.connect() as conn:
         grants, with_home, pc_research, both = conn.execute(statement).one()
     return GrantConfiguration(int(grants), int(with_home), int(pc_research), int(both))
+
+
+def home_organisations_found(engine: Engine) -> list[tuple[str, str, str]]:
+    """The home organisations the loaded data names (as the configuration said when it was
+    loaded): (name, org-id, role), councils first, then NHS bodies, then the rest."""
+    o = dim_organisations.c
+    order = case((o.home_role == "council", 0), (o.home_role == "nhs", 1), else_=2)
+    statement = (
+        select(o.name, o.org_id, func.coalesce(o.home_role, ""))
+        .where(o.is_home.is_(True))
+        .order_by(order, o.name)
+    )
+    with engine.connect() as conn:
+        return [(str(n), str(i), str(r)) for n, i, r in conn.execute(statement).all()]
