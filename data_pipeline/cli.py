@@ -22,14 +22,16 @@ from rich.table import Table as RichTable
 from sqlalchemy import Engine, select
 
 from data_pipeline.config import Config, config_path, load_config
+from data_pipeline.fetch.cli import add_fetch_parsers, run_fetch
+from data_pipeline.file_report import print_file_report
 from data_pipeline.formats import all_formats
 from data_pipeline.load import LoadResult, load_file
-from data_pipeline.report import problems_of, rejected_rows, warehouse_report
-from data_pipeline.fetch.cli import add_fetch_parsers, run_fetch
 from data_pipeline.papers_cli import add_papers_parser, run_papers
+from data_pipeline.report import problems_of, refusal, rejected_rows, warehouse_report
 from data_pipeline.users_cli import add_users_parser, run_users
 from warehouse.db import make_engine, upgrade_schema
 from warehouse.queries.empty_states import grant_configuration
+from warehouse.queries.file_quality import latest_run_id, quality_report
 from warehouse.schema import meta_load_runs
 from warehouse.spreadsheet_cells import safe_frame
 
@@ -81,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser("report", help="rows per table, last loads, rejects by reason")
     report.add_argument("--json", action="store_true")
+    report.add_argument(
+        "--file", dest="file_name", help="the quality report of this file's latest load"
+    )
 
     rejects = commands.add_parser("rejects", help="list rejected rows")
     rejects.add_argument("--file", dest="file_name", help="only this file name")
@@ -145,6 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.no_load:
             return EXIT_OK
         return _load(engine, files, None, console, errors)
+    if args.command == "report" and args.file_name:
+        return _file_report(engine, args.file_name, args.json, console, errors)
     if args.command == "report":
         report = warehouse_report(engine)
         if args.json:
@@ -154,6 +161,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     if args.command == "rejects":
         frame = rejected_rows(engine, args.file_name)
+        refused = refusal(engine, args.file_name) if args.file_name and frame.empty else None
+        if refused:
+            (errors if args.csv else console).print(refused, markup=False)
         if args.csv:
             sys.stdout.write(safe_frame(frame).to_csv(index=False))
         else:
@@ -172,6 +182,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         console.print(f"Wrote {count} grants to {args.path}; valid against 360Giving 1.4")
         return EXIT_OK
     return EXIT_REJECTED_FILE
+
+
+def _file_report(
+    engine: Engine, file_name: str, as_json: bool, console: Console, errors: Console
+) -> int:
+    run_id = latest_run_id(engine, file_name)
+    report = quality_report(engine, run_id) if run_id is not None else None
+    if report is None:
+        errors.print(f"{file_name}: no load of a file of that name", markup=False)
+        return EXIT_REJECTED_FILE
+    if as_json:
+        print(json.dumps(report.as_dict(), indent=2, default=str))
+    else:
+        print_file_report(console, report)
+    return EXIT_OK
 
 
 def _holds_loads(engine: Engine) -> bool:
@@ -288,19 +313,23 @@ def _print_report(console: Console, report: dict[str, object]) -> None:
         tables.add_row(name, str(count))
     console.print(tables)
     loads = RichTable(title="Last load of each source")
-    for heading in ("file", "format", "loaded at", "status", "read", "rejected"):
+    for heading in ("file", "format", "loaded at", "status", "read", "loaded", "rejected"):
         loads.add_column(heading)
+    refused = []
     for run in report["last_loads"]:  # type: ignore[attr-defined]
-        keys = (
-            "file_name",
-            "detected_format",
-            "finished_at",
-            "status",
-            "rows_read",
-            "rows_rejected",
+        keys = ("file_name", "detected_format", "finished_at", "status", "rows_read")
+        whole = run["status"] == "rejected" and not run["rows_read"]
+        rejected = "whole file" if whole else str(run["rows_rejected"])
+        loads.add_row(
+            *(str(run[key] if run[key] is not None else "-") for key in keys),
+            str(run["rows_loaded"]),
+            rejected,
         )
-        loads.add_row(*(str(run[key] if run[key] is not None else "-") for key in keys))
+        if run["status"] == "rejected" and run["message"]:
+            refused.append(f"{run['file_name']}: rejected: {run['message']}")
     console.print(loads)
+    for line in refused:
+        console.print(line, markup=False)
     reasons = RichTable(title=f"Rejected rows: {report['rejected_rows']}")
     reasons.add_column("reason")
     reasons.add_column("rows", justify="right")
