@@ -7,14 +7,17 @@ Rules:
   ``id`` a project id as a whole word (1.0); ``title`` the whole title or name, ignoring case,
   punctuation and line breaks (0.95 for titles, 0.9 for names); ``near-title`` a passage within
   a few edits of a title of at least ``MIN_FUZZY_WORDS`` words (rapidfuzz's best partial
-  alignment, scored 0.9 x its ratio), which must also contain every *distinguishing* word of the
-  title (proper nouns after the first word, and numbers): "Food insecurity in Northgate" never
-  matches a passage about Southgate; ``acronym`` an acronym the register gives in brackets
-  (0.8), or the initials of a name of three or more words, used in capitals as a whole word
-  (0.7 for four letters or more, 0.5 for three), unless the paper spells that acronym out as
-  something else.
+  alignment, its whole words then scored 0.9 x their ratio to the title), which must also
+  contain every *distinguishing* word of the title (proper nouns after the first word, and
+  numbers): "Food insecurity in Northgate" never matches a passage about Southgate;
+  ``acronym`` an acronym the register gives in brackets (0.8), or the initials of a name of
+  three or more words, used in capitals as a whole word (0.7 for four letters or more, 0.5 for
+  three), unless the paper spells that acronym out as something else.
+- A title that several targets share (two projects both called "What carers say about
+  loneliness") makes a candidate of each, scored ``SHARED_TITLE_FACTOR`` lower: the reviewer
+  tells which one the paper means.
 - On one page, a near-title passage that overlaps a better match of another target of the same
-  kind is not counted: the closer title explains it.
+  kind (with another title) is not counted: the closer title explains it.
 - Each target keeps its best mention in the paper (highest score, then the earliest page), with
   the sentence around it as the snippet. Only mentions scoring at least ``QUEUE_THRESHOLD``
   become candidates.
@@ -23,6 +26,7 @@ Rules:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -33,6 +37,7 @@ NEAR_TITLE_CUTOFF = 88.0  # rapidfuzz ratio (0-100) a near-title passage needs
 MIN_FUZZY_WORDS = 4  # shorter titles match only exactly
 MIN_TOKEN_SHARE = 0.7  # share of a title's words a page must hold before it is aligned
 SNIPPET_CHARS = 240
+SHARED_TITLE_FACTOR = 0.75  # a title several projects share names none of them for sure
 _SCORES = {"id": 1.0, "title": 0.95, "name": 0.9, "explicit-acronym": 0.8}
 _WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+")
 _LEGAL_SUFFIXES = re.compile(
@@ -116,10 +121,15 @@ def organisation_label(name: str) -> str:
     return _LEGAL_SUFFIXES.sub("", name.strip()).strip(" ,.") or name
 
 
+def significant_words(label: str) -> list[str]:
+    """The words of a label that are not "of", "the", "and" and the like."""
+    return [w for w in _WORD.findall(label) if w.lower() not in _SMALL_WORDS]
+
+
 def initials(label: str) -> str | None:
     """The initials of a label of three or more significant words ("Civic Insight Research"
-    gives "CIR"), or None."""
-    words = [w for w in _WORD.findall(label) if w.lower() not in _SMALL_WORDS]
+    gives "CIR"), or None. A hyphenated word ("Co-operative") is one word."""
+    words = [w for w in re.findall(r"[\w'’]+(?:-[\w'’]+)*", label) if w.lower() not in _SMALL_WORDS]
     return "".join(w[0].upper() for w in words) if len(words) >= 3 else None
 
 
@@ -134,12 +144,18 @@ def find_mentions(
     """The best mention of each target in the pages (page 1 first), scoring ``threshold`` or
     more, best first."""
     targets = list(targets)
+    sharing = Counter((t.kind, normalise(_without_brackets(t.label))) for t in targets)
     best: dict[tuple[str, str], Mention] = {}
     definitions = _acronym_definitions(pages)
     for page_no, text in enumerate(pages, start=1):
         page = _Normalised(text)
         for hit in _resolve(_hits(text, page, targets, definitions)):
-            if hit.score < threshold:
+            score = hit.score
+            if hit.match_kind in ("title", "near-title") and (
+                sharing[(hit.target.kind, normalise(_without_brackets(hit.target.label)))] > 1
+            ):
+                score *= SHARED_TITLE_FACTOR
+            if score < threshold:
                 continue
             start, end = page.original(hit.start, hit.end)
             if hit.match_kind in ("id", "acronym"):
@@ -148,7 +164,7 @@ def find_mentions(
                 hit.target,
                 hit.match_kind,
                 " ".join(text[start:end].split()),
-                round(hit.score, 3),
+                round(score, 3),
                 page_no,
                 snippet(text, start, end),
             )
@@ -216,11 +232,17 @@ def _near_title(page: _Normalised, target: Target, label: str) -> _Hit | None:
     aligned = fuzz.partial_ratio_alignment(label, page.text, score_cutoff=NEAR_TITLE_CUTOFF)
     if aligned is None:
         return None
-    start, end = _whole_words(page.text, aligned.dest_start, aligned.dest_end)
-    passage = set(page.text[start:end].split())
-    if any(word not in passage for word in _distinguishing_words(target.label)):
+    start, end = _trimmed(
+        page.text, label, *_whole_words(page.text, aligned.dest_start, aligned.dest_end)
+    )
+    passage = page.text[start:end].strip()
+    if any(word not in passage.split() for word in _distinguishing_words(target.label)):
         return None
-    return _Hit(target, "near-title", start, end, 0.9 * aligned.score / 100)
+    # The aligned window may cut words; the whole words must still read as the title.
+    ratio = fuzz.ratio(label, passage)
+    if ratio < NEAR_TITLE_CUTOFF:
+        return None
+    return _Hit(target, "near-title", start, end, 0.9 * ratio / 100)
 
 
 def _distinguishing_words(label: str) -> set[str]:
@@ -240,6 +262,18 @@ def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
     while end < len(text) and text[end] != " ":
         end += 1
     return start, end
+
+
+def _trimmed(text: str, label: str, start: int, end: int) -> tuple[int, int]:
+    """The passage without words at either end that are not in the title (the aligned window
+    is as long as the title, so it runs on past a citation that drops a word)."""
+    own = set(label.split())
+    words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
+    while words and text[words[0][0] : words[0][1]] not in own:
+        words.pop(0)
+    while words and text[words[-1][0] : words[-1][1]] not in own:
+        words.pop()
+    return (words[0][0], words[-1][1]) if words else (start, end)
 
 
 def _acronym_definitions(pages: Sequence[str]) -> dict[str, str]:
@@ -274,6 +308,7 @@ def _resolve(hits: list[_Hit]) -> list[_Hit]:
         if hit.match_kind == "near-title" and any(
             other.target.kind == hit.target.kind
             and other.target.target_id != hit.target.target_id
+            and normalise(other.target.label) != normalise(hit.target.label)
             and other.match_kind in ("title", "near-title")
             and other.start < hit.end
             and hit.start < other.end

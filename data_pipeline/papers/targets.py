@@ -1,7 +1,9 @@
 """What a decision paper can mention, read from the P&C registers in the warehouse.
 
 - Every project (published or not: candidates are seen by staff only), by its id and title.
-- Every output of a project, by its title; it cites its project.
+- Every output of a project, by its title, unless the title is the project's own or too
+  generic to name one piece of work ("Final report": fewer than ``MIN_OUTPUT_WORDS``
+  significant words); it cites its project.
 - Every researcher organisation, that is, each provider of a project, by its name without
   "Ltd" and the like, and by an acronym it gives in brackets; a confirmed mention cites the
   organisation's latest project.
@@ -9,11 +11,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from typing import Any
+
 from sqlalchemy import Engine, select
 
-from data_pipeline.papers.mentions import Target, bracketed_acronyms, organisation_label
+from data_pipeline.papers.mentions import (
+    Target,
+    bracketed_acronyms,
+    normalise,
+    organisation_label,
+    significant_words,
+)
 from warehouse.schema import dim_projects, fct_project_outputs
 
+MIN_OUTPUT_WORDS = 3
 _p = dim_projects.c
 _o = fct_project_outputs.c
 
@@ -27,28 +39,41 @@ def research_targets(engine: Engine) -> list[Target]:
             )
         ).all()
         outputs = conn.execute(select(_o.project_id, _o.output_no, _o.title)).all()
+    return targets_from_rows([p._asdict() for p in projects], [o._asdict() for o in outputs])
+
+
+def targets_from_rows(
+    projects: Sequence[dict[str, Any]], outputs: Iterable[dict[str, Any]]
+) -> list[Target]:
+    """Targets from project rows (``project_id``, ``title``, ``provider_org_id``,
+    ``provider_name``; latest first) and output rows (``project_id``, ``output_no``,
+    ``title``)."""
     targets = [
         Target(
             "project",
-            p.project_id,
-            p.title,
-            p.project_id,
-            ids=(p.project_id,),
-            acronyms=bracketed_acronyms(p.title),
+            str(p["project_id"]),
+            str(p["title"]),
+            str(p["project_id"]),
+            ids=(str(p["project_id"]),),
+            acronyms=bracketed_acronyms(str(p["title"])),
         )
         for p in projects
     ]
-    project_titles = {p.title.strip().lower() for p in projects}
+    project_titles = {normalise(str(p["title"])) for p in projects}
     targets.extend(
-        Target("output", f"{o.project_id}#{o.output_no}", o.title, o.project_id)
+        Target(
+            "output", f"{o['project_id']}#{o['output_no']}", str(o["title"]), str(o["project_id"])
+        )
         for o in outputs
-        if o.title.strip().lower() not in project_titles  # the project's own title suffices
+        if normalise(str(o["title"])) not in project_titles
+        and len(significant_words(str(o["title"]))) >= MIN_OUTPUT_WORDS
     )
     seen: set[str] = set()
     for p in projects:  # latest project first, so each organisation cites its latest
-        if not p.provider_name:
+        name = p.get("provider_name")
+        if not name:
             continue
-        key = p.provider_org_id or organisation_label(p.provider_name).lower()
+        key = str(p.get("provider_org_id") or organisation_label(str(name)).lower())
         if key in seen:
             continue
         seen.add(key)
@@ -56,9 +81,9 @@ def research_targets(engine: Engine) -> list[Target]:
             Target(
                 "organisation",
                 key,
-                organisation_label(p.provider_name),
-                p.project_id,
-                acronyms=bracketed_acronyms(p.provider_name),
+                organisation_label(str(name)),
+                str(p["project_id"]),
+                acronyms=bracketed_acronyms(str(name)),
             )
         )
     return targets
