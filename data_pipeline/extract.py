@@ -7,12 +7,12 @@ Every frame read here has every value as text (or the cell's own value for XLSX)
 from __future__ import annotations
 
 import csv
-import gzip
 import hashlib
 import io
 import json
+import re
 import zipfile
-import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from data_pipeline import limits
 from data_pipeline.errors import FileRejected
 from data_pipeline.transform import normalise_title
 
@@ -28,15 +29,30 @@ ROW = "__row__"
 _MOJIBAKE_BOM = "ï»¿"
 _GZIP_MAGIC = b"\x1f\x8b"
 _UTF8_BOM = b"\xef\xbb\xbf"
+# C0 control characters other than tab, line feed and carriage return: never text.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL_ESCAPE = re.compile(r"\\u00(?:0[0-8bcef]|1[0-9a-f])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class CleanedCells:
+    """Control characters removed from one field's values: how many values, and the row
+    numbers of the first few (None where the reader has no rows, as in a JSON document)."""
+
+    field_name: str | None
+    rows: int
+    examples: tuple[int | None, ...] = ()
 
 
 @dataclass
 class Source:
-    """One input file, read once."""
+    """One input file, read once. ``cleaned`` lists the control characters its readers
+    removed from text (the loader reports them as warnings on the file)."""
 
     path: Path
     content: bytes = field(repr=False)
     _is_utf8: bool = field(default=False, init=False, repr=False, compare=False)
+    cleaned: list[CleanedCells] = field(default_factory=list, init=False, repr=False)
 
     @classmethod
     def from_path(cls, path: Path) -> Source:
@@ -47,10 +63,7 @@ class Source:
         except OSError as error:
             raise FileRejected(path.name, f"cannot be read: {error.strerror}") from error
         if content[:2] == _GZIP_MAGIC:
-            try:
-                content = gzip.decompress(content)
-            except (OSError, EOFError, zlib.error) as error:
-                raise FileRejected(path.name, f"is a damaged gzip file: {error}") from error
+            content = limits.gunzip(path.name, content)
         return cls(path=path, content=content)
 
     @property
@@ -96,18 +109,35 @@ class Source:
         if not stripped.startswith(("{", "[")):
             return None
         try:
-            return json.loads(stripped)
+            return self._json_document()
         except json.JSONDecodeError:
             return None
 
     def json_or_reject(self) -> Any:
         """The parsed JSON document; a file that is not valid JSON is rejected whole."""
         try:
-            return json.loads(self.text)
+            return self._json_document()
         except json.JSONDecodeError as error:
             raise FileRejected(
                 self.name, f"is not valid JSON: {error.msg}", row_number=error.lineno
             ) from error
+
+    @cached_property
+    def _cleaned_json(self) -> tuple[str, int]:
+        text = self.text
+        return CONTROL_CHARACTERS.sub("", text), len(CONTROL_CHARACTERS.findall(text))
+
+    def _json_document(self) -> Any:
+        """The document with control characters removed from its text and its strings (raw
+        ones are not JSON at all; escaped ones, ``\\u0000``, are never text), noted once."""
+        text, raw_found = self._cleaned_json
+        document = json.loads(text)
+        escaped = 0
+        if _CONTROL_ESCAPE.search(text):
+            document, escaped = _without_control_characters(document)
+        if (raw_found or escaped) and not any(c.field_name == "JSON" for c in self.cleaned):
+            self.cleaned.append(CleanedCells("JSON", raw_found + escaped))
+        return document
 
     @cached_property
     def csv_header(self) -> list[str]:
@@ -122,22 +152,35 @@ class Source:
         """The CSV header titles, normalised (no spaces, lower case)."""
         return {normalise_title(title) for title in self.csv_header}
 
-    @cached_property
-    def xlsx_sheets(self) -> dict[str, list[str]]:
-        """Sheet name -> first row (titles) of each sheet, or {} when not a workbook."""
-        if not self.is_xlsx:
-            return {}
+    def workbook(self, *, data_only: bool = False) -> Any:
+        """The file opened with openpyxl (read-only), once its archive has passed the size
+        and compression limits (``limits.check_archive``; a bomb is rejected unopened)."""
         import openpyxl
 
+        limits.check_archive(self.name, self.content)
+        return openpyxl.load_workbook(io.BytesIO(self.content), read_only=True, data_only=data_only)
+
+    @cached_property
+    def xlsx_sheets(self) -> dict[str, list[str]]:
+        """Sheet name -> first row (titles) of each sheet, or {} when not a workbook. A
+        workbook over the size limits is rejected whole (``FileRejected``)."""
+        if not self.is_xlsx:
+            return {}
         try:
-            book = openpyxl.load_workbook(io.BytesIO(self.content), read_only=True)
+            book = self.workbook()
+        except FileRejected:
+            raise
         except Exception:
             return {}
         sheets = {}
-        for sheet in book.worksheets:
-            first = next(sheet.iter_rows(max_row=1, values_only=True), ())
-            sheets[sheet.title] = [str(v).strip() for v in first if v is not None]
-        book.close()
+        try:
+            for sheet in book.worksheets:
+                first = next(_sheet_rows(sheet, 1, limits.MAX_COLUMNS + 1), ())
+                sheets[sheet.title] = [str(v).strip() for v in first if v is not None]
+        except Exception:
+            return {}
+        finally:
+            book.close()
         return sheets
 
 
@@ -169,6 +212,10 @@ def read_csv_frame(source: Source, *, keep_ragged_rows: bool = False) -> pd.Data
                 f"where the header has {long_row.expected}",
                 row_number=long_row.row_number,
             )
+    if frame.shape[1] > limits.MAX_COLUMNS:
+        raise FileRejected(
+            source.name, f"has more than {limits.MAX_COLUMNS:,} columns; it was not read"
+        )
     frame.columns = [
         str(c).replace("\ufeff", "").replace(_MOJIBAKE_BOM, "").strip() for c in frame.columns
     ]
@@ -182,6 +229,7 @@ def read_csv_frame(source: Source, *, keep_ragged_rows: bool = False) -> pd.Data
             int(new): ragged[int(old)] for new, old in enumerate(position) if int(old) in ragged
         }
     frame.attrs[RAGGED] = ragged if keep_ragged_rows else {}
+    _check_csv_cells(data, source, frame)
     return frame
 
 
@@ -334,32 +382,148 @@ def _empty_rows(frame: pd.DataFrame) -> np.ndarray:
 
 def read_xlsx_frames(source: Source) -> dict[str, pd.DataFrame]:
     """Each sheet as a frame (header row = titles), with the ``ROW`` column. Cell values keep
-    their spreadsheet types (dates stay dates) except that blanks become ''."""
-    import openpyxl
-
+    their spreadsheet types (dates stay dates) except that blanks become ''. Control
+    characters are removed from text (noted on the source), cells longer than
+    ``limits.MAX_FIELD_CHARS`` are listed in ``frame.attrs[OVERSIZE]``, and a sheet wider than
+    ``limits.MAX_COLUMNS`` or longer than ``limits.MAX_ROWS`` rejects the file."""
     try:
-        book = openpyxl.load_workbook(io.BytesIO(source.content), read_only=True, data_only=True)
+        book = source.workbook(data_only=True)
+    except FileRejected:
+        raise
     except Exception as error:
         raise FileRejected(source.name, f"is not a readable XLSX workbook: {error}") from error
     frames: dict[str, pd.DataFrame] = {}
-    for sheet in book.worksheets:
-        rows = list(sheet.iter_rows(values_only=True))
-        if not rows:
-            continue
-        header = [str(v).strip() if v is not None else "" for v in rows[0]]
-        keep = [i for i, title in enumerate(header) if title]
-        data = [
-            [row[i] if i < len(row) and row[i] is not None else "" for i in keep]
-            for row in rows[1:]
-        ]
-        frame = pd.DataFrame(data, columns=[header[i] for i in keep], dtype=object)
-        frame[ROW] = range(2, len(frame) + 2)
-        values = frame.drop(columns=[ROW])
-        empty = (
-            values.map(lambda v: v == "" or (isinstance(v, str) and not v.strip())).all(axis=1)
-            if len(values.columns)
-            else pd.Series(True, index=frame.index)
-        )
-        frames[sheet.title] = frame.loc[~empty].reset_index(drop=True)
-    book.close()
+    try:
+        for sheet in book.worksheets:
+            frame = _sheet_frame(source, sheet)
+            if frame is not None:
+                frames[sheet.title] = frame
+    except FileRejected:
+        raise
+    except Exception as error:
+        raise FileRejected(source.name, f"is not a readable XLSX workbook: {error}") from error
+    finally:
+        book.close()
     return frames
+
+
+def _sheet_rows(sheet: Any, min_row: int, max_col: int) -> Iterator[tuple[Any, ...]]:
+    """A sheet's rows from ``min_row``, at most ``max_col`` wide. The width is always given:
+    left to itself, openpyxl pads every row to the width the sheet's XML claims."""
+    if min_row == 1:
+        return iter(sheet.iter_rows(min_row=1, max_row=1, max_col=max_col, values_only=True))
+    return iter(sheet.iter_rows(min_row=min_row, max_col=max_col, values_only=True))
+
+
+def _sheet_frame(source: Source, sheet: Any) -> pd.DataFrame | None:
+    first = list(next(_sheet_rows(sheet, 1, limits.MAX_COLUMNS + 1), ()))
+    while first and first[-1] in (None, ""):
+        first.pop()
+    if not first:
+        return None
+    if len(first) > limits.MAX_COLUMNS:
+        raise FileRejected(
+            source.name,
+            f"has more than {limits.MAX_COLUMNS:,} columns in sheet {sheet.title!r}; "
+            "it was not read",
+        )
+    header = [str(v).strip() if v is not None else "" for v in first]
+    keep = [i for i, title in enumerate(header) if title]
+    titles = [header[i] for i in keep]
+    data: list[list[Any]] = []
+    numbers: list[int] = []
+    cleaned: dict[str, list[int]] = {}
+    oversize: dict[int, tuple[str, int]] = {}
+    for number, row in enumerate(_sheet_rows(sheet, 2, len(first)), start=2):
+        if number > limits.MAX_ROWS:
+            raise FileRejected(
+                source.name,
+                f"has more than {limits.MAX_ROWS:,} rows in sheet {sheet.title!r}; it was not read",
+            )
+        values = [row[i] if i < len(row) and row[i] is not None else "" for i in keep]
+        if all(v == "" or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        for position, value in enumerate(values):
+            if type(value) is not str:
+                continue
+            if CONTROL_CHARACTERS.search(value):
+                value = values[position] = CONTROL_CHARACTERS.sub("", value)
+                cleaned.setdefault(titles[position], []).append(number)
+            if len(value) > limits.MAX_FIELD_CHARS and len(data) not in oversize:
+                oversize[len(data)] = (titles[position], len(value))
+        data.append(values)
+        numbers.append(number)
+    frame = pd.DataFrame(data, columns=titles, dtype=object)
+    frame[ROW] = numbers
+    _note_cleaned(source, cleaned)
+    frame.attrs[OVERSIZE] = oversize
+    return frame
+
+
+def _note_cleaned(source: Source, cleaned: dict[str, list[int]]) -> None:
+    for column, rows in cleaned.items():
+        source.cleaned.append(CleanedCells(column, len(rows), tuple(rows[:5])))
+
+
+OVERSIZE = "oversize_cells"
+"""Key in a frame's ``attrs``: frame index -> (column, length) of the first cell in the row
+longer than ``limits.MAX_FIELD_CHARS``, for ``formats.base.reject_bad_rows``."""
+
+
+def _without_control_characters(value: Any) -> tuple[Any, int]:
+    """A JSON value with control characters removed from every string (keys too), and how
+    many strings lost any."""
+    if isinstance(value, str):
+        cleaned = CONTROL_CHARACTERS.sub("", value)
+        return cleaned, int(cleaned != value)
+    if isinstance(value, list):
+        items = [_without_control_characters(item) for item in value]
+        return [item for item, _ in items], sum(count for _, count in items)
+    if isinstance(value, dict):
+        out, total = {}, 0
+        for key, item in value.items():
+            clean_key, key_count = _without_control_characters(key)
+            clean_item, count = _without_control_characters(item)
+            out[clean_key] = clean_item
+            total += key_count + count
+        return out, total
+    return value, 0
+
+
+def _check_csv_cells(data: bytes, source: Source, frame: pd.DataFrame) -> None:
+    """Remove control characters from a CSV frame's text (noted on the source) and list its
+    cells longer than ``limits.MAX_FIELD_CHARS`` in ``frame.attrs[OVERSIZE]``. Each check
+    first asks the bytes whether it can find anything, so a clean file costs one pass."""
+    view = np.frombuffer(data, dtype=np.uint8)
+    controls = int(np.count_nonzero(view < 32)) - sum(data.count(c) for c in (b"\t", b"\n", b"\r"))
+    columns = [c for c in frame.columns if c != ROW]
+    if controls:
+        cleaned: dict[str, list[int]] = {}
+        for column in columns:
+            values = frame[column].to_numpy(dtype=object)
+            found = [i for i, v in enumerate(values) if CONTROL_CHARACTERS.search(v)]
+            if not found:
+                continue
+            for i in found:
+                values[i] = CONTROL_CHARACTERS.sub("", values[i])
+            frame[column] = pd.Series(values, index=frame.index, dtype=frame[column].dtype)
+            rows = frame[ROW].to_numpy()
+            cleaned[column] = [int(rows[i]) for i in found]
+        _note_cleaned(source, cleaned)
+    oversize: dict[int, tuple[str, int]] = {}
+    if _longest_field_bound(view) > limits.MAX_FIELD_CHARS:
+        for column in columns:
+            lengths = frame[column].str.len().to_numpy()
+            for position in np.flatnonzero(lengths > limits.MAX_FIELD_CHARS):
+                oversize.setdefault(int(position), (column, int(lengths[position])))
+    frame.attrs[OVERSIZE] = oversize
+
+
+def _longest_field_bound(view: np.ndarray) -> int:
+    """At least the length of the longest field: the longest run of bytes between two
+    separators or line breaks (a quoted comma only makes runs shorter than the field)."""
+    breaks = np.flatnonzero((view == 44) | (view == 10))
+    if not len(breaks):
+        return len(view)
+    edges = np.concatenate(([-1], breaks, [len(view)]))
+    return int(np.diff(edges).max())

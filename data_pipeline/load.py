@@ -105,6 +105,7 @@ def load_file(
     except Exception as error:
         problem = Problem(path.name, None, None, f"could not be parsed ({error!r})")
         return _rejected_whole(engine, path, format_id, problem)
+    parsed.warnings.extend(_cleaned_warnings(source))
     progress("loading", 0.6)
     try:
         with engine.begin() as conn, bulk_load_settings(conn):
@@ -117,6 +118,20 @@ def load_file(
         return _rejected_whole(engine, path, parsed.format_id, problem)
     progress("done", 1.0)
     return result
+
+
+def _cleaned_warnings(source: Source) -> list[FileWarning]:
+    """The control characters the readers removed from the file's text, one warning a field."""
+    return [
+        FileWarning(
+            "repaired",
+            cleaned.field_name,
+            "control characters (such as NUL) were removed from text",
+            cleaned.rows,
+            [(row, "") for row in cleaned.examples],
+        )
+        for cleaned in source.cleaned
+    ]
 
 
 def _rejected_whole(

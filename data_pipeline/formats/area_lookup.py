@@ -29,7 +29,7 @@ from data_pipeline.formats.area_indicators import (
     optional_text,
     reject_duplicates,
 )
-from data_pipeline.formats.base import Format, Parsed, RejectCollector, quoted
+from data_pipeline.formats.base import Format, Parsed, RejectCollector, quoted, reject_bad_rows
 from warehouse.schema import dim_areas
 
 PUBLISHER = "Office for National Statistics"
@@ -92,11 +92,12 @@ def _sniff(source: Source) -> bool:
 
 
 def _parse(source: Source, _config: Config) -> Parsed:
-    frame = read_csv_frame(source)
+    frame = read_csv_frame(source, keep_ragged_rows=True)
     levels = lookup_levels([c for c in frame.columns if c != ROW])
     if len(levels) < 2:
         raise FileRejected(source.name, "needs at least two area code columns such as LSOA21CD")
     rejects = RejectCollector(frame)
+    reject_bad_rows(frame, rejects)
     finest = levels[0]
     codes = {
         lv.level: check_area_codes(

@@ -11,8 +11,9 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Table
 
+from data_pipeline import limits
 from data_pipeline.config import Config
-from data_pipeline.extract import RAGGED, ROW, RaggedRow, Source
+from data_pipeline.extract import OVERSIZE, RAGGED, ROW, RaggedRow, Source
 from data_pipeline.text_cells import quoted_text
 
 
@@ -135,7 +136,7 @@ class RejectCollector:
         raw_rows = self.frame.loc[problems["index"].unique(), columns]
         raw_json = {
             index: json.dumps(
-                {k: v for k, v in row.items() if v not in ("", None)},
+                {k: clipped(v) for k, v in row.items() if v not in ("", None)},
                 default=str,
                 ensure_ascii=False,
             )
@@ -196,6 +197,38 @@ class WarningCollector:
 def quoted(values: pd.Series) -> pd.Series:
     """Values as '…' for messages, cut to 60 characters."""
     return quoted_text(values, 60)
+
+
+def clipped(value: Any) -> Any:
+    """A raw value as a reject record keeps it: text longer than ``limits.MAX_FIELD_CHARS``
+    cut to it (with "…"), in lists and objects too, so an oversize field is named, not
+    stored."""
+    if isinstance(value, str):
+        limit = limits.MAX_FIELD_CHARS
+        return value if len(value) <= limit else value[:limit] + "…"
+    if isinstance(value, list):
+        return [clipped(item) for item in value]
+    if isinstance(value, dict):
+        return {key: clipped(item) for key, item in value.items()}
+    return value
+
+
+def reject_bad_rows(
+    raw: pd.DataFrame, rejects: RejectCollector, warnings: WarningCollector | None = None
+) -> None:
+    """What every CSV and XLSX reader rejects before reading a row's values: a ragged row
+    (``reject_ragged_rows``) and a row with a cell longer than ``limits.MAX_FIELD_CHARS``
+    (listed by ``read_csv_frame`` and ``read_xlsx_frames`` in ``frame.attrs[OVERSIZE]``)."""
+    reject_ragged_rows(raw, rejects, warnings)
+    oversize: dict[int, tuple[str, int]] = raw.attrs.get(OVERSIZE, {})
+    for index, (column, length) in oversize.items():
+        if index in raw.index:
+            rejects.add_row(index, column, too_long(length, limits.MAX_FIELD_CHARS))
+
+
+def too_long(length: int, limit: int) -> str:
+    """The reason a value over a length limit rejects its row."""
+    return f"is {length:,} characters long; at most {limit:,} are accepted"
 
 
 def reject_records(rejects: pd.DataFrame) -> list[dict[str, Any]]:

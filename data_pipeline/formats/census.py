@@ -30,7 +30,7 @@ from data_pipeline.formats.area_indicators import (
     reject_duplicates,
     year_in,
 )
-from data_pipeline.formats.base import Format, Parsed, RejectCollector
+from data_pipeline.formats.base import Format, Parsed, RejectCollector, reject_bad_rows
 from data_pipeline.transform import slugify
 
 PUBLISHER = "Office for National Statistics"
@@ -46,7 +46,7 @@ def _sniff(source: Source) -> bool:
 
 
 def _parse(source: Source, _config: Config) -> Parsed:
-    frame = read_csv_frame(source)
+    frame = read_csv_frame(source, keep_ragged_rows=True)
     by_key = column_by_key(frame)
     missing = sorted(_REQUIRED - by_key.keys())
     if missing:
@@ -57,6 +57,7 @@ def _parse(source: Source, _config: Config) -> Parsed:
         return optional_text(frame, by_key.get(key))
 
     rejects = RejectCollector(frame)
+    reject_bad_rows(frame, rejects)
     codes = check_area_codes(rejects, frame[by_key["area_code"]], by_key["area_code"])
     period = check_required(rejects, frame[by_key["period"]], by_key["period"])
     indicator = check_required(rejects, frame[by_key["indicator"]], by_key["indicator"])

@@ -37,7 +37,7 @@ from data_pipeline.formats.area_indicators import (
     reject_duplicates,
     year_in,
 )
-from data_pipeline.formats.base import Format, Parsed, RejectCollector, quoted
+from data_pipeline.formats.base import Format, Parsed, RejectCollector, quoted, reject_bad_rows
 
 PUBLISHER = "Ministry of Housing, Communities and Local Government"
 LICENCE = "Open Government Licence v3.0"
@@ -152,7 +152,7 @@ def _sniff_lsoa(source: Source) -> bool:
 
 
 def _parse_lsoa(source: Source, _config: Config) -> Parsed:
-    frame = read_csv_frame(source)
+    frame = read_csv_frame(source, keep_ragged_rows=True)
     code = _column(frame, _LSOA_CODE)
     if code is None:
         raise FileRejected(source.name, "has no 'LSOA code (2011)' or 'LSOA code (2021)' column")
@@ -168,6 +168,7 @@ def _parse_lsoa(source: Source, _config: Config) -> Parsed:
         raise FileRejected(source.name, "has no score, rank, decile or population columns")
 
     rejects = RejectCollector(frame)
+    reject_bad_rows(frame, rejects)
     codes = check_area_codes(rejects, frame[code_column], code_column)
     not_lsoa = codes.notna() & (area_types(codes) != "LSOA")
     rejects.add(
@@ -271,7 +272,7 @@ def _sniff_district(source: Source) -> bool:
 
 
 def _parse_district(source: Source, _config: Config) -> Parsed:
-    frame = read_csv_frame(source)
+    frame = read_csv_frame(source, keep_ragged_rows=True)
     by_key = column_by_key(frame)
     code_key = next((k for k in by_key if k == "area_code" or re.fullmatch(r"lad\d{2}cd", k)), None)
     year_key = next((k for k in by_key if k in ("year", "deprivation_data_year")), None)
@@ -281,6 +282,7 @@ def _parse_district(source: Source, _config: Config) -> Parsed:
     code_column, year_column = by_key[code_key], by_key[year_key]
 
     rejects = RejectCollector(frame)
+    reject_bad_rows(frame, rejects)
     codes = check_area_codes(rejects, frame[code_column], code_column)
     domain = check_required(rejects, frame[by_key["index_domain"]], by_key["index_domain"])
     year = clean_year(rejects, frame[year_column], year_column)
@@ -371,12 +373,13 @@ def _sniff_ward(source: Source) -> bool:
 
 
 def _parse_ward(source: Source, _config: Config) -> Parsed:
-    frame = read_csv_frame(source)
+    frame = read_csv_frame(source, keep_ragged_rows=True)
     by_key = column_by_key(frame)
     missing = sorted(_TIDY_KEYS - by_key.keys())
     if missing:
         raise FileRejected(source.name, f"has no {', '.join(missing)} column")
     rejects = RejectCollector(frame)
+    reject_bad_rows(frame, rejects)
     codes = check_area_codes(rejects, frame[by_key["area_code"]], by_key["area_code"])
     indicator = check_required(rejects, frame[by_key["indicator"]], by_key["indicator"])
     year = clean_year(rejects, frame[by_key["period"]], by_key["period"])

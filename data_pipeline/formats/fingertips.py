@@ -36,7 +36,7 @@ from data_pipeline.formats.area_indicators import (
     reject_duplicates,
     year_in,
 )
-from data_pipeline.formats.base import Format, Parsed, RejectCollector, quoted
+from data_pipeline.formats.base import Format, Parsed, RejectCollector, quoted, reject_bad_rows
 from data_pipeline.formats.deprivation import is_weighted_iod
 from data_pipeline.transform import slugify
 
@@ -98,7 +98,7 @@ def standard_values(ids: pd.Series, values: pd.Series, usual: str) -> pd.Series:
 
 
 def _parse_raw(source: Source, _config: Config) -> Parsed:
-    frame = read_csv_frame(source)
+    frame = read_csv_frame(source, keep_ragged_rows=True)
     by_key = column_by_key(frame)
     missing = sorted(_RAW_REQUIRED - by_key.keys())
     if missing:
@@ -114,6 +114,7 @@ def _parse_raw(source: Source, _config: Config) -> Parsed:
         return optional_text(frame, by_key.get(key))
 
     rejects = RejectCollector(frame)
+    reject_bad_rows(frame, rejects)
     id_column = by_key["indicatorid"]
     ids = check_required(rejects, frame[id_column], id_column)
     bad_id = ids.notna() & ~ids.str.fullmatch(r"\d+").fillna(False).astype(bool)
@@ -218,7 +219,7 @@ def indicator_key_of_name(names: pd.Series) -> pd.Series:
 
 
 def _parse_tidy(source: Source, _config: Config) -> Parsed:
-    frame = read_csv_frame(source)
+    frame = read_csv_frame(source, keep_ragged_rows=True)
     by_key = column_by_key(frame)
     missing = sorted(_TIDY_REQUIRED - by_key.keys())
     if missing:
@@ -228,6 +229,7 @@ def _parse_tidy(source: Source, _config: Config) -> Parsed:
         return optional_text(frame, by_key.get(key))
 
     rejects = RejectCollector(frame)
+    reject_bad_rows(frame, rejects)
     codes = check_area_codes(rejects, frame[by_key["area_code"]], by_key["area_code"])
     indicator = check_required(rejects, frame[by_key["indicator"]], by_key["indicator"])
     period = check_required(rejects, frame[by_key["period"]], by_key["period"])

@@ -15,7 +15,7 @@ import pandas as pd
 from data_pipeline.config import Config
 from data_pipeline.errors import FileRejected
 from data_pipeline.extract import ROW, Source, read_csv_frame, read_xlsx_frames
-from data_pipeline.formats.base import Format, Parsed, RejectCollector
+from data_pipeline.formats.base import Format, Parsed, RejectCollector, reject_bad_rows
 from data_pipeline.registers.build import BUILDERS, redact
 from data_pipeline.registers.spec import REGISTERS, Register
 from data_pipeline.registers.validate import (
@@ -75,7 +75,7 @@ def _cell_text(value: object) -> str:
 
 
 def _read_csv(register: Register, source: Source) -> pd.DataFrame:
-    return read_csv_frame(source)
+    return read_csv_frame(source, keep_ragged_rows=True)
 
 
 def _read_xlsx(register: Register, source: Source) -> pd.DataFrame:
@@ -86,6 +86,7 @@ def _read_xlsx(register: Register, source: Source) -> pd.DataFrame:
     frame = frames[sheet]
     values = frame.drop(columns=[ROW]).map(_cell_text).astype("string")
     values[ROW] = frame[ROW]
+    values.attrs = frame.attrs
     return values
 
 
@@ -106,7 +107,9 @@ def parse_register(register: Register, frame: pd.DataFrame, source: Source, fmt_
             f"is missing required column(s) of the {register.name} register: " + ", ".join(missing),
         )
     conformed = redact(conform(frame, register), register)
+    conformed.attrs = frame.attrs
     rejects = RejectCollector(conformed)
+    reject_bad_rows(conformed, rejects)
     values = validate(conformed, register, rejects)
     built = BUILDERS[register.name](conformed, values, rejects)
     return Parsed(

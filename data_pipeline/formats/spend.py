@@ -31,7 +31,7 @@ import csv
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -48,7 +48,7 @@ from data_pipeline.formats.base import (
     RejectCollector,
     WarningCollector,
     quoted,
-    reject_ragged_rows,
+    reject_bad_rows,
 )
 from data_pipeline.transform import (
     blank_mask,
@@ -218,6 +218,10 @@ def _read(source: Source) -> pd.DataFrame:
     rest = Source(source.path, "\n".join(lines[header_row:]).encode("utf-8"))
     frame = read_csv_frame(rest, keep_ragged_rows=True)
     frame[ROW] = frame[ROW] + header_row
+    source.cleaned.extend(
+        replace(c, examples=tuple(r + header_row for r in c.examples if r is not None))
+        for c in rest.cleaned
+    )
     return frame
 
 
@@ -550,7 +554,7 @@ def parse(source: Source, config: Config) -> Parsed:
     rejects = RejectCollector(raw)
     warnings = WarningCollector(raw)
     period_dates = _period_dates(raw, config, source.name, warnings) if missing else None
-    reject_ragged_rows(raw, rejects, warnings)
+    reject_bad_rows(raw, rejects, warnings)
     _warn_unknown_columns(raw, warnings)
 
     body_key, body_name = _payer(raw, columns, config, source.name, rejects, warnings)

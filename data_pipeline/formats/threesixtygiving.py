@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from data_pipeline import limits
 from data_pipeline.config import Config
 from data_pipeline.errors import FileRejected
 from data_pipeline.extract import ROW, Source, read_csv_frame, read_xlsx_frames
@@ -28,8 +29,10 @@ from data_pipeline.formats.base import (
     Parsed,
     RejectCollector,
     WarningCollector,
+    clipped,
     quoted,
-    reject_ragged_rows,
+    reject_bad_rows,
+    too_long,
 )
 from data_pipeline.formats.threesixtygiving_flat import (
     FlatGrants,
@@ -184,6 +187,23 @@ def _sniff_json(source: Source) -> bool:
     return head.startswith("{") and '"grants"' in head
 
 
+def _longest_text(value: Any, path: str = "") -> tuple[str, int]:
+    """The path and length of the longest string in a JSON value."""
+    if isinstance(value, str):
+        return path, len(value)
+    items: Any = ()
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    best = (path, 0)
+    for key, item in items:
+        found = _longest_text(item, f"{path}/{key}" if path else str(key))
+        if found[1] > best[1]:
+            best = found
+    return best
+
+
 def _json_path_template(path: str | None) -> str | None:
     return None if path is None else re.sub(r"/\d+/", "/0/", path)
 
@@ -226,6 +246,10 @@ def parse_json(source: Source, config: Config) -> Parsed:
     warnings = WarningCollector(raw)
     objects = pd.Series([isinstance(g, dict) for g in grants], index=raw.index, dtype=bool)
     rejects.add(~objects, "grants", "is not a grant (a JSON object)")
+    for position, grant in enumerate(grants):
+        path, length = _longest_text(grant)
+        if length > limits.MAX_FIELD_CHARS:
+            rejects.add_row(raw.index[position], path, too_long(length, limits.MAX_FIELD_CHARS))
     canonical = canonical_frame([g if isinstance(g, dict) else {} for g in grants], raw.index)
     checks = GrantChecks(rejects.add, warnings, lambda key: key)
     signatures = pd.Series(
@@ -236,7 +260,7 @@ def parse_json(source: Source, config: Config) -> Parsed:
     records = rejects.records(raw_columns=[ROW])
     if not records.empty:
         records["raw"] = [
-            json.dumps(grants[int(row) - 1], ensure_ascii=False, default=str)
+            json.dumps(clipped(grants[int(row) - 1]), ensure_ascii=False, default=str)
             for row in records["row_number"]
         ]
     publisher = package.get("publisher")
@@ -284,7 +308,7 @@ def _parse_flat(
     ]
     rejects = RejectCollector(flat.raw)
     warnings = WarningCollector(flat.raw)
-    reject_ragged_rows(flat.raw, rejects, warnings)
+    reject_bad_rows(flat.raw, rejects, warnings)
 
     def title(key: str) -> str:
         return title_of(flat, key)

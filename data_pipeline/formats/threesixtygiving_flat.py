@@ -8,7 +8,6 @@ the vendored schema: the required fields, enums, numbers and dates.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -276,9 +275,7 @@ def main_sheet(frames: dict[str, pd.DataFrame], file_name: str) -> str:
 
 def read_meta(source: Source) -> dict[str, Any]:
     """The package metadata of a ``Meta`` sheet: titles down column A, values in column B."""
-    import openpyxl
-
-    book = openpyxl.load_workbook(io.BytesIO(source.content), read_only=True, data_only=True)
+    book = source.workbook(data_only=True)
     try:
         sheet = next((s for s in book.worksheets if s.title.strip().lower() == "meta"), None)
         if sheet is None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import String
 
+from data_pipeline import limits
 from data_pipeline.formats.base import Money, WarningCollector, quoted
 from data_pipeline.formats.threesixtygiving_schema import currency_codes
 from data_pipeline.formats.threesixtygiving_transform import (
@@ -54,6 +55,14 @@ RECIPIENT_KEYS = (
 )
 FUNDER_ID = "fundingOrganization/0/id"
 ORG_IDS = (FUNDER_ID, "recipientOrganization/0/id")
+NAMES = (
+    "title",
+    "fundingOrganization/0/name",
+    "recipientOrganization/0/name",
+    "recipientIndividual/name",
+)
+"""Fields held to ``limits.MAX_NAME_CHARS`` (every other text to ``MAX_FIELD_CHARS``, checked
+where the file is read)."""
 
 REPAIRED_KEYS = frozenset(
     {
@@ -257,6 +266,17 @@ def _repair_text(canonical: pd.DataFrame, checks: GrantChecks) -> None:
         untitled, "title", "repaired", "grants without a title are shown as 'Untitled grant'", title
     )
     canonical["title"] = title.where(~untitled, "Untitled grant")
+    for key in NAMES:
+        length = text(canonical[key]).str.len()
+        # Longer than MAX_FIELD_CHARS is already rejected where the file is read.
+        too_long = length.gt(limits.MAX_NAME_CHARS) & length.le(limits.MAX_FIELD_CHARS)
+        checks.reject(
+            too_long.fillna(False).astype(bool),
+            key,
+            "is "
+            + length.astype("string")
+            + f" characters long; at most {limits.MAX_NAME_CHARS:,} are accepted",
+        )
     for key in ORG_IDS:
         raw = canonical[key]
         broken = text(raw).str.contains(r"\s", regex=True).fillna(False).astype(bool)
