@@ -2,7 +2,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from components import ids
+from components import fetched_sources, ids
 from components import quality_tables as q
 
 dash.register_page(
@@ -40,6 +40,7 @@ def layout(**_query: str) -> html.Div:
                         ),
                         lg=12,
                     ),
+                    dbc.Col(fetched_sources.section(), lg=12),
                     dbc.Col(
                         q.section(
                             "Rejected rows",

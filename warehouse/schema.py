@@ -166,6 +166,11 @@ meta_fetch_sources = Table(
     Column("rows_read", Integer, comment="Rows read from the file last loaded"),
     Column("rows_rejected", Integer, comment="Rows rejected from the file last loaded"),
     Column("pence_read", BigInteger, comment="Total of the amounts read from it (pence)"),
+    Column(
+        "next_run_at",
+        DateTime(timezone=True),
+        comment="When the schedule fetches it next: its last fetch plus [refresh] every_hours",
+    ),
     comment="Every source the refresh fetches, with what it last got: the /data sources table",
 )
 

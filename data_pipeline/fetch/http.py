@@ -155,6 +155,7 @@ def _attempt(url: str, politeness: Politeness, etag: str | None, modified: str |
                 sha256=digest.hexdigest(),
             )
     except urllib.error.HTTPError as error:
+        error.close()  # its body is not read; its socket must not be left open
         if error.code == 304:
             return Fetched(url, "not-modified", http_status=304, etag=etag, last_modified=modified)
         failure = _Failure(

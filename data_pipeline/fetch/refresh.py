@@ -14,7 +14,7 @@ import json
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -274,13 +274,19 @@ def _record_fetch(
         )
 
 
-def skip_source(engine: Engine, job: Job, reason: str) -> SourceOutcome:
+def skip_source(engine: Engine, job: Job, reason: str, every_hours: float) -> SourceOutcome:
     """Record a source that is listed but not fetched (its licence, no URL)."""
     outcome = SourceOutcome(job, "skipped", reason)
+    now = datetime.now(UTC)
     _save_state(
         engine,
         job,
-        {"last_fetch_at": datetime.now(UTC), "last_status": "skipped", "last_reason": reason},
+        {
+            "last_fetch_at": now,
+            "last_status": "skipped",
+            "last_reason": reason,
+            "next_run_at": now + timedelta(hours=every_hours),
+        },
     )
     return outcome
 
@@ -305,7 +311,10 @@ def refresh_source(
         else None,
         known_sha256=state.get("sha256") if isinstance(state.get("sha256"), str) else None,  # type: ignore[arg-type]
     )
-    values: dict[str, object] = {"last_fetch_at": started}
+    values: dict[str, object] = {
+        "last_fetch_at": started,
+        "next_run_at": started + timedelta(hours=settings.every_hours),
+    }
     if fetched.outcome == "failed":
         outcome = SourceOutcome(job, "failed", fetched.reason, fetched)
         values.update(last_status="failed", last_reason=f"{job.url} {fetched.reason}")
@@ -455,7 +464,9 @@ def refresh(
             jobs.extend(fetchable)
             for decision in skipped:
                 job = registry_jobs([replace(decision, fetch=True)])[0][0]
-                outcome = skip_source(engine, job, decision.reason or "skipped")
+                outcome = skip_source(
+                    engine, job, decision.reason or "skipped", settings.every_hours
+                )
                 report.outcomes.append(outcome)
                 say(f"{job.title} ({job.publisher}): skipped: {outcome.reason}")
         if only in (None, "urls"):
