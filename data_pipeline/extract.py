@@ -144,7 +144,10 @@ class Source:
         """The first row of the file read as CSV, or [] when it is not CSV-like."""
         if self.is_xlsx or self.text.lstrip().startswith(("{", "[")):
             return []
-        first = next(csv.reader(io.StringIO(self.text[:20000])), [])
+        try:
+            first = next(csv.reader(io.StringIO(self.text[:20000], newline="")), [])
+        except csv.Error:  # binary or damaged text (a stray CR, a NUL): not CSV
+            return []
         return [cell.strip() for cell in first] if len(first) > 1 else []
 
     @cached_property

@@ -253,3 +253,13 @@ def test_control_characters_in_spend_are_removed(sqlite_engine: Engine, tmp_path
     with sqlite_engine.connect() as conn:
         for row in conn.execute(select(fct_spend)):
             assert not any(isinstance(v, str) and "\x00" in v for v in row)
+
+
+def test_a_workbook_with_a_damaged_signature_is_refused_with_a_reason(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    """Found by the fuzz tier: a workbook whose first byte is lost is read as text, and the
+    csv module's complaint about its carriage returns escaped as 'could not be parsed'."""
+    path = tmp_path / "grants.xlsx"
+    path.write_bytes(b"\x00" + WORKBOOK.read_bytes()[1:])
+    _refused(sqlite_engine, path, "grants.xlsx", "not in a format the pipeline recognises")
