@@ -1,13 +1,26 @@
 // Client-side helpers for the chart cards and the filter bar (no server round trip needed).
+
+// The filter state as a query string, as the pages' URLs and the API take it ("" when none).
+function filterQuery(state) {
+  const params = new URLSearchParams();
+  Object.entries(state || {}).forEach(function ([name, value]) {
+    if (value === null || value === undefined || value === "") { return; }
+    const text = Array.isArray(value) ? value.join(",") : String(value);
+    if (text) { params.set(name, text); }
+  });
+  const query = params.toString();
+  return query ? "?" + query : "";
+}
+
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   observatory: {
-    downloadImage: function (clicks, graphId, buttonId) {
-      const graph = document.getElementById(graphId);
-      const plot = graph && graph.querySelector(".js-plotly-plot");
-      if (!clicks || !plot) { return; }
-      const format = buttonId.endsWith("-svg") ? "svg" : "png";
-      const name = graphId.replace(/^chart-/, "").replace(/-graph$/, "");
-      window.Plotly.downloadImage(plot, { format: format, filename: name, scale: 2 });
+    // A chart card's CSV, PNG and SVG come from the chart API under the card's filters.
+    downloadLinks: function (state, cardId) {
+      const chart = cardId.replace(/^card-/, "");
+      const query = filterQuery(state);
+      return ["csv", "png", "svg"].map(function (format) {
+        return "/api/v1/charts/" + encodeURIComponent(chart) + "." + format + query;
+      });
     },
     // A chart card's table is built on the server only while it is open (for these filters).
     tableWanted: function (open, state) {
@@ -28,14 +41,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       return state;
     },
     syncUrl: function (state) {
-      const params = new URLSearchParams();
-      Object.entries(state || {}).forEach(function ([name, value]) {
-        if (value === null || value === undefined || value === "") { return; }
-        const text = Array.isArray(value) ? value.join(",") : String(value);
-        if (text) { params.set(name, text); }
-      });
-      const query = params.toString();
-      const url = window.location.pathname + (query ? "?" + query : "");
+      const url = window.location.pathname + filterQuery(state);
       if (url !== window.location.pathname + window.location.search) {
         window.history.replaceState(window.history.state, "", url);
       }

@@ -1,4 +1,5 @@
-"""One set of callbacks per registered chart: draw it, its table, its n; downloads; copy link.
+"""One set of callbacks per registered chart: draw it, its table, its n and the period it covers;
+the addresses of its downloads; copy link.
 
 Charts are drawn from the page's filter state, so every card on a page follows the same
 filters, and the URL (written by callbacks/filter_bar.py) restores them.
@@ -19,18 +20,18 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc
+from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback
 
 from callbacks import embed_dialog
 from components import ids
 from components.empty_state import reason_text
 from figures.charts import REGISTRY
+from figures.provenance import covers_text, period_covered
 from figures.registry import Chart, records_counted
 from figures.table_view import readable_table
 from warehouse.db import shared_engine
 from warehouse.queries.charts import CHART_QUERIES, EMPTY_MESSAGES
 from warehouse.queries.filters import Filters
-from warehouse.spreadsheet_cells import safe_frame
 from web.caching import cache, current_generation
 
 
@@ -96,7 +97,7 @@ def _register(chart: Chart) -> None:
         answer = cache.get(key)
         if not isinstance(answer, tuple):
             data = _numbers(chart.chart_id, filters, seen.generation)
-            updated = seen.last_modified.strftime("%d %b %Y") if seen.last_modified else "never"
+            updated = covers_text(period_covered(data), seen.last_modified)
             answer = _drawn(chart, data, updated, theme, filters)
             cache.set(key, answer)
         return answer
@@ -136,24 +137,16 @@ def _register(chart: Chart) -> None:
             class_name="mb-0",
         )
 
-    @callback(
-        Output(part("csv-download"), "data"),
-        Input(part("csv"), "n_clicks"),
-        State(ids.FILTER_STATE, "data"),
-        prevent_initial_call=True,
+    # The downloads are the chart API's CSV, PNG and SVG under the card's filters: each carries
+    # its title, source, licence, period and address (figures.provenance).
+    clientside_callback(
+        ClientsideFunction("observatory", "downloadLinks"),
+        Output(part("csv"), "href"),
+        Output(part("png"), "href"),
+        Output(part("svg"), "href"),
+        Input(ids.FILTER_STATE, "data"),
+        State(f"card-{chart.chart_id}", "id"),
     )
-    def download_csv(_clicks: int, filter_values: dict[str, Any] | None) -> dict[str, Any]:
-        data = safe_frame(readable_table(chart_data(chart.chart_id, filter_values)))
-        return dcc.send_data_frame(data.to_csv, f"{chart.chart_id}.csv", index=False)
-
-    for image_format in ("png", "svg"):
-        clientside_callback(
-            ClientsideFunction("observatory", "downloadImage"),
-            Input(part(image_format), "n_clicks"),
-            State(part("graph"), "id"),
-            State(part(image_format), "id"),
-            prevent_initial_call=True,
-        )
 
     clientside_callback(
         ClientsideFunction("observatory", "currentLink"),

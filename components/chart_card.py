@@ -11,6 +11,22 @@ from components.ids import chart_part
 from figures.charts import REGISTRY
 
 
+def download_link(chart_id: str, title: str, file_format: str) -> dbc.Button:
+    """A link to the chart's CSV, PNG or SVG from the chart API, which a callback points at the
+    card's filters; every such file says what it is and where it came from."""
+    return dbc.Button(
+        file_format.upper(),
+        id=chart_part(chart_id, file_format),
+        href=f"/api/v1/charts/{chart_id}.{file_format}",
+        external_link=True,
+        download=f"{chart_id}.{file_format}",
+        size="sm",
+        color="secondary",
+        outline=True,
+        title=f"Download {title} as {file_format.upper()}, with its source and licence",
+    )
+
+
 def chart_card(chart_id: str) -> dbc.Card:
     """The card of one registered chart; callbacks fill it by ``chart_id``."""
     chart = REGISTRY[chart_id]
@@ -29,8 +45,9 @@ def chart_card(chart_id: str) -> dbc.Card:
                             html.Span(units),
                             " · n = ",
                             html.Span("…", id=part("n")),
-                            f" · Source: {source} · Last updated ",
-                            html.Span("…", id=part("updated")),
+                            f" · Source: {source} · ",
+                            # "Covers April 2019 – March 2025; loaded 6 Dec 2026"
+                            html.Span("Covers …", id=part("updated")),
                         ],
                         className="small text-body-secondary mb-0",
                     ),
@@ -75,32 +92,9 @@ def chart_card(chart_id: str) -> dbc.Card:
                             outline=True,
                             n_clicks=0,
                         ),
-                        dbc.Button(
-                            "CSV",
-                            id=part("csv"),
-                            size="sm",
-                            color="secondary",
-                            outline=True,
-                            n_clicks=0,
-                            title=f"Download {title} as CSV",
-                        ),
-                        dbc.Button(
-                            "PNG",
-                            id=part("png"),
-                            size="sm",
-                            color="secondary",
-                            outline=True,
-                            n_clicks=0,
-                            title=f"Download {title} as PNG",
-                        ),
-                        dbc.Button(
-                            "SVG",
-                            id=part("svg"),
-                            size="sm",
-                            color="secondary",
-                            outline=True,
-                            n_clicks=0,
-                            title=f"Download {title} as SVG",
+                        *(
+                            download_link(chart_id, title, image_format)
+                            for image_format in ("csv", "png", "svg")
                         ),
                         html.Span(
                             [
@@ -114,7 +108,6 @@ def chart_card(chart_id: str) -> dbc.Card:
                             className="btn btn-sm btn-outline-secondary",
                         ),
                         embed_button(chart_id, title),
-                        dcc.Download(id=part("csv-download")),
                         embed_dialog(chart_id, title),
                     ],
                     className="d-flex flex-wrap gap-2",

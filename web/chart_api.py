@@ -20,15 +20,16 @@ from flask import Blueprint, Response, jsonify, request, url_for
 from sqlalchemy import Engine
 
 from figures.charts import REGISTRY
+from figures.provenance import csv_with_provenance
 from figures.registry import Chart
 from figures.summaries import summarise
 from figures.table_view import readable_table
 from warehouse.db import shared_engine
 from warehouse.queries.charts import CHART_QUERIES, OPTION_QUERIES
 from warehouse.queries.filters import Filters
-from warehouse.spreadsheet_cells import safe_frame
+from warehouse.spreadsheet_cells import safe_cell, safe_frame
 from web.images import DEFAULT_WIDTH, FORMATS, chart_image
-from web.provenance import provenance, provenance_headers
+from web.provenance import chart_provenance, provenance, provenance_headers
 
 chart_api = Blueprint("chart_api", __name__, url_prefix="/api/v1")
 
@@ -117,6 +118,15 @@ def chart_links(chart: Chart, filters: Filters | None = None) -> dict[str, str]:
     return links
 
 
+def page_url(chart: Chart, filters: Filters) -> str:
+    """The full address of the chart's card on its page, with these filters."""
+    return (
+        request.host_url.rstrip("/")
+        + chart_links(chart, filters)["page"]
+        + f"#card-{chart.chart_id}"
+    )
+
+
 def _engine() -> Engine:
     return shared_engine()
 
@@ -182,9 +192,10 @@ def chart(chart_id: str, fmt: str) -> Response | tuple[Response, int]:
         return jsonify(chart_json(engine, found, parse_filters(args)))
     if fmt == "csv":
         filters = parse_filters(args)
-        table = readable_table(CHART_QUERIES[chart_id](engine, filters))
+        data = CHART_QUERIES[chart_id](engine, filters)
+        facts = chart_provenance(engine, found, filters, data, page_url(found, filters))
         return Response(
-            safe_frame(table).to_csv(index=False),
+            csv_with_provenance(facts, safe_frame(readable_table(data)), cell=safe_cell),
             mimetype="text/csv",
             content_type="text/csv; charset=utf-8",
             headers={
@@ -193,7 +204,15 @@ def chart(chart_id: str, fmt: str) -> Response | tuple[Response, int]:
             },
         )
     filters = parse_filters(args, extra=("theme", "width"))
-    image = chart_image(engine, found, filters, fmt, theme=theme_of(args), width=_width(args))
+    image = chart_image(
+        engine,
+        found,
+        filters,
+        fmt,
+        theme=theme_of(args),
+        width=_width(args),
+        page_url=page_url(found, filters),
+    )
     return Response(
         image,
         content_type=FORMATS[fmt],

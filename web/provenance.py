@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import Engine
 
 from data_pipeline.config import load_config
+from figures.provenance import ChartProvenance, filters_text, period_covered
+from figures.registry import Chart
+from warehouse.queries.filters import Filters
 from warehouse.queries.overview import last_load_time
 from warehouse.queries.quality import source_files
 
@@ -62,3 +66,21 @@ def provenance_headers(engine: Engine) -> dict[str, str]:
         name: value.encode("latin-1", "replace").decode("latin-1")
         for name, value in headers.items()
     }
+
+
+def chart_provenance(
+    engine: Engine, chart: Chart, filters: Filters, data: pd.DataFrame, url: str
+) -> ChartProvenance:
+    """What a chart's download says about itself: its title, units and source, the licence,
+    the period its rows cover, when the warehouse was last loaded and where to find it
+    (``url``: the chart's page with these filters)."""
+    return ChartProvenance(
+        title=chart.title,
+        units=chart.units,
+        source=chart.source,
+        licence=load_config().default_licence,
+        period=period_covered(data),
+        loaded=last_load_time(engine),
+        url=url,
+        filters=filters_text(filters.to_query()),
+    )

@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, text
 
 from components import contracts_table as contracts
 from components.ids import chart_part, dom_id, filter_control
+from figures.provenance import table_rows
 from tests.e2e.conftest import ConsoleErrors, screenshot, serious_accessibility_violations
 from warehouse.queries.commissioning import CONTRACTS_PAGE_SIZE as PAGE_SIZE
 
@@ -196,7 +197,7 @@ def test_pipeline_table_and_csv_hold_the_warehouse_numbers(
         page.locator(f"#{chart_part(chart, 'csv')}").click()
     path = tmp_path / info.value.suggested_filename
     info.value.save_as(path)
-    assert list(csv.reader(io.StringIO(path.read_text(encoding="utf-8")))) == rows
+    assert table_rows(path.read_text(encoding="utf-8")) == rows
 
 
 def test_every_chart_table_matches_its_csv(live_server: str, page: Page, tmp_path: Path) -> None:
@@ -210,7 +211,7 @@ def test_every_chart_table_matches_its_csv(live_server: str, page: Page, tmp_pat
             page.locator(f"#{chart_part(chart, 'csv')}").click()
         path = tmp_path / info.value.suggested_filename
         info.value.save_as(path)
-        downloaded = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+        downloaded = table_rows(path.read_text(encoding="utf-8"))
         assert _numbers(downloaded) == _numbers(rows), chart
 
 

@@ -4,8 +4,6 @@ numbers come straight from the warehouse the live server reads."""
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 from pathlib import Path
@@ -14,6 +12,7 @@ from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import create_engine, text
 
 from components.ids import FUNDING_GRANTS_GRID, chart_part, dom_id, filter_control, grid_part
+from figures.provenance import table_rows
 from tests.e2e.conftest import ConsoleErrors, screenshot, serious_accessibility_violations
 
 CHARTS = (
@@ -51,7 +50,7 @@ def _download(page: Page, trigger: Locator, folder: Path) -> list[list[str]]:
         trigger.click()
     path = folder / info.value.suggested_filename
     info.value.save_as(path)
-    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    return table_rows(path.read_text(encoding="utf-8"))
 
 
 def _cell(page: Page, row: int, column: str) -> Locator:

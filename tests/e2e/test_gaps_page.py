@@ -7,8 +7,6 @@ Expected numbers are worked out here from the warehouse's rows, not by the queri
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 from collections import defaultdict
@@ -19,6 +17,7 @@ from sqlalchemy import create_engine, text
 
 from components import gap_panels
 from components.ids import chart_part, dom_id, filter_control
+from figures.provenance import table_rows
 from tests.e2e.conftest import ConsoleErrors, screenshot, serious_accessibility_violations
 
 MATRIX = "gaps-matrix"
@@ -247,7 +246,7 @@ def test_the_matrix_table_shows_every_cell_and_the_csv_holds_the_same_rows(
         page.locator(f"#{chart_part(MATRIX, 'csv')}").click()
     path = tmp_path / info.value.suggested_filename
     info.value.save_as(path)
-    downloaded = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    downloaded = table_rows(path.read_text(encoding="utf-8"))
     assert downloaded == rows
 
 

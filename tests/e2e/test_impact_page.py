@@ -8,8 +8,6 @@ under test."""
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 from collections import Counter
@@ -20,6 +18,7 @@ from sqlalchemy import create_engine, text
 
 from components import impact_list
 from components.ids import chart_part, dom_id, filter_control
+from figures.provenance import table_rows
 from tests.e2e.conftest import (
     ARTIFACTS,
     ConsoleErrors,
@@ -174,7 +173,7 @@ def test_chart_tables_hold_the_warehouse_numbers_and_match_their_csv(
             page.locator(f"#{chart_part(chart, 'csv')}").click()
         path = tmp_path / info.value.suggested_filename
         info.value.save_as(path)
-        assert list(csv.reader(io.StringIO(path.read_text(encoding="utf-8")))) == rows, chart
+        assert table_rows(path.read_text(encoding="utf-8")) == rows, chart
     # Every published citation is counted once in the flow.
     flow = _table_rows(page, f"#{chart_part('impact-flow', 'table')} table")
     citations = _rows(

@@ -4,8 +4,6 @@ of a researcher who did not consent to a public listing."""
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 from collections import Counter
@@ -24,6 +22,7 @@ from components.ids import (
     dom_id,
     filter_control,
 )
+from figures.provenance import table_rows
 from tests.e2e.conftest import ConsoleErrors, screenshot, serious_accessibility_violations
 
 CARDS = f"#{DIRECTORY_CARDS} .researcher-card"
@@ -108,7 +107,7 @@ def _download(page: Page, button: str, folder: Path) -> list[list[str]]:
         page.locator(button).click()
     path = folder / info.value.suggested_filename
     info.value.save_as(path)
-    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    return table_rows(path.read_text(encoding="utf-8"))
 
 
 def test_page_shows_the_public_directory_charts_and_advice_without_console_errors(

@@ -5,10 +5,10 @@ PNG and SVG images, and the embed page carries its title, summary, sharing tags 
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 import os
+import re
 import struct
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +26,7 @@ from data_pipeline.config import load_config
 from data_pipeline.demo import write_demo
 from data_pipeline.load import load_file
 from figures.charts import REGISTRY
+from figures.provenance import provenance_rows, table_rows
 from figures.summaries import NO_DATA
 from figures.table_view import readable_table
 from tests.conftest import _postgres_database
@@ -175,16 +176,69 @@ def test_every_chart_csv_is_the_card_table_view(client: FlaskClient, demo: Engin
         assert answer.headers["Content-Type"] == "text/csv; charset=utf-8"
         for header in PROVENANCE_HEADERS:
             assert answer.headers.get(header), (chart_id, header)
-        rows = list(csv.reader(io.StringIO(answer.get_data(as_text=True))))
+        rows = table_rows(answer.get_data(as_text=True))
         table = readable_table(CHART_QUERIES[chart_id](demo, Filters()))
         assert rows[0] == list(table.columns), chart_id
         assert rows[1:] == _as_text(table), chart_id
 
 
+def test_every_chart_csv_opens_with_what_it_is_and_where_it_came_from(
+    client: FlaskClient, demo: Engine
+) -> None:
+    licence = load_config().default_licence
+    for chart_id in CHART_IDS:
+        chart = REGISTRY[chart_id]
+        answer = client.get(f"/api/v1/charts/{chart_id}.csv")
+        text = answer.get_data(as_text=True)
+        assert text.startswith("\ufeff# Title,"), "a byte-order mark, so Excel reads UTF-8"
+        facts = provenance_rows(text)
+        assert facts["Title"] == chart.title and facts["Source"] == chart.source, chart_id
+        assert facts["Units"] == chart.units and facts["Licence"] == licence, chart_id
+        assert re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}", facts["Loaded"]), chart_id
+        assert facts["URL"] == f"http://localhost{chart.page}#card-{chart_id}", chart_id
+        data = CHART_QUERIES[chart_id](demo, Filters())
+        if "financial_year" in data.columns:
+            years = sorted(data["financial_year"].astype(str))
+            first, last = int(years[0][:4]), int(years[-1][:4]) + 1
+            assert facts["Period"] == f"April {first} – March {last}", chart_id
+        # pandas told to skip comments reads just the table, numbers as numbers.
+        read = pd.read_csv(io.BytesIO(answer.data), comment="#")
+        table = readable_table(data)
+        assert list(read.columns) == list(table.columns), chart_id
+        assert len(read) == len(table), chart_id
+
+
+def test_a_filtered_csv_names_its_filters_and_the_period_they_leave(client: FlaskClient) -> None:
+    text = client.get("/api/v1/charts/funding-by-year.csv?fy_from=2023/24").get_data(as_text=True)
+    facts = provenance_rows(text)
+    assert facts["Filters"] == "fy_from=2023/24"
+    assert facts["Period"].startswith("April 2023 – March ")
+    assert facts["URL"] == "http://localhost/funding?fy_from=2023/24#card-funding-by-year"
+
+
+def test_images_carry_a_footer_with_source_licence_period_load_and_address(
+    client: FlaskClient, demo: Engine
+) -> None:
+    if demo.dialect.name != "sqlite":
+        pytest.skip("images do not depend on the engine; drawn once, over SQLite")
+    licence = load_config().default_licence
+    for chart_id, query in (("funding-by-year", "?fy_from=2023/24"), ("funding-flow", "")):
+        svg = client.get(f"/api/v1/charts/{chart_id}.svg{query}")
+        drawn = " ".join(_svg_root(svg.data).itertext())
+        chart = REGISTRY[chart_id]
+        assert f"Source: {chart.source}; licence {licence}" in drawn, drawn
+        assert re.search(r"loaded \d{1,2} [A-Z][a-z]{2} \d{4}", drawn), drawn
+        address = f"http://localhost{chart.page}{query}#card-{chart_id}"
+        assert address in drawn.replace(" ", ""), drawn
+    assert "data to March " in " ".join(
+        _svg_root(client.get("/api/v1/charts/funding-by-year.svg").data).itertext()
+    )
+
+
 def test_csv_follows_the_filters(client: FlaskClient, demo: Engine) -> None:
     filters = Filters(fy_from="2023/24")
     answer = client.get("/api/v1/charts/commissioning-routes.csv?fy_from=2023/24")
-    rows = list(csv.reader(io.StringIO(answer.get_data(as_text=True))))
+    rows = table_rows(answer.get_data(as_text=True))
     table = readable_table(CHART_QUERIES["commissioning-routes"](demo, filters))
     assert rows[1:] == _as_text(table)
     assert all(row[0] >= "2023/24" for row in rows[1:])
