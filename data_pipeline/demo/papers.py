@@ -15,6 +15,7 @@ the demo's review queue. How a paper cites:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -115,6 +116,17 @@ def write_demo_papers(
             path = out / f"{stem}.html"
             path.write_text(_html(title, pages), encoding="utf-8")
         papers.append(LabelledPaper(path, committee, meeting, title, frozenset(expected)))
+    # What a council scraper writes beside its downloads: the committee and date of each.
+    metadata = [
+        {
+            "filename": p.path.name,
+            "committee": p.committee,
+            "meeting_date": p.meeting_date.isoformat(),
+            "title": p.title,
+        }
+        for p in papers
+    ]
+    (out / "papers-metadata.json").write_text(json.dumps(metadata, indent=1), encoding="utf-8")
     return papers
 
 

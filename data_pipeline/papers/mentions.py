@@ -37,6 +37,8 @@ NEAR_TITLE_CUTOFF = 88.0  # rapidfuzz ratio (0-100) a near-title passage needs
 MIN_FUZZY_WORDS = 4  # shorter titles match only exactly
 MIN_TOKEN_SHARE = 0.7  # share of a title's words a page must hold before it is aligned
 SNIPPET_CHARS = 240
+# A full stop ends a sentence, except after "ref.", "no.", "para." and the like.
+_SENTENCE_END = re.compile(r"(?<!\bref)(?<!\bno)(?<!\bpara)(?<!\bp)(?<!\bpp)[.!?]\s|\n\s*\n")
 SHARED_TITLE_FACTOR = 0.75  # a title several projects share names none of them for sure
 _SCORES = {"id": 1.0, "title": 0.95, "name": 0.9, "explicit-acronym": 0.8}
 _WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+")
@@ -179,12 +181,12 @@ def snippet(text: str, start: int, end: int) -> str:
     ``SNIPPET_CHARS`` either side, on one line."""
     left = max(0, start - SNIPPET_CHARS)
     before = text[left:start]
-    stops = [m.end() for m in re.finditer(r"[.!?]\s|\n\s*\n", before)]
+    stops = [m.end() for m in _SENTENCE_END.finditer(before)]
     if stops:
         left += stops[-1]
     right = min(len(text), end + SNIPPET_CHARS)
     after = text[end:right]
-    stop = re.search(r"[.!?](\s|$)|\n\s*\n", after)
+    stop = _SENTENCE_END.search(after + " ")
     if stop:
         right = end + stop.end()
     words = " ".join(text[left:right].split())
