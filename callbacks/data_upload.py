@@ -14,11 +14,11 @@ from typing import Any
 import flask
 from dash import Input, Output, callback, html
 
-from components import ids
+from components import ids, quality_report
 from components import quality_tables as quality
 from components import upload_card as card
 from warehouse.db import shared_engine
-from warehouse.queries import load_runs
+from warehouse.queries import file_quality, load_runs
 from web.auth import csrf_token, current_user
 
 FORMATS_CONFIG_KEY = "OBSERVATORY_UPLOAD_FORMATS"  # set by web/uploads.py
@@ -62,8 +62,15 @@ def show_load(load_run_id: str | None) -> html.Div:
     rows = _records(load_runs.rejected_rows(engine, int(wanted))) if total else []
     csv_name = load_runs.rejected_csv_name(run)
     labels = dict(flask.current_app.config.get(FORMATS_CONFIG_KEY) or [])
-    return card.load_page(
-        run,
-        card.run_rejected_rows(rows, total, card.run_csv_path(wanted), csv_name),
-        labels.get(run["detected_format"]),
+    report = file_quality.quality_report(engine, int(wanted))
+    if report is not None:  # a run that loaded nothing is "rejected", never "partial"
+        run = {**run, "status": report.status}
+    rejected = card.run_rejected_rows(
+        rows,
+        total,
+        card.run_csv_path(wanted),
+        csv_name,
+        report.rows.rejected if report is not None else None,
     )
+    quality = quality_report.quality_sections(report.as_dict(), rejected) if report else []
+    return card.load_page(run, rejected, labels.get(run["detected_format"]), quality)

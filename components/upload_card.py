@@ -178,6 +178,14 @@ def _count_line(total: int, shown: int, what: str) -> str:
     return line + (f"; the first {shown:,} are listed." if shown < total else ".")
 
 
+def _problems_line(problems: int, shown: int, rows: int) -> str:
+    line = (
+        f"{problems:,} problems on {rows:,} rejected row{'' if rows == 1 else 's'}, "
+        "each problem with its reason"
+    )
+    return line + (f"; the first {shown:,} are listed." if shown < problems else ".")
+
+
 def _csv_link(label: str, href: str, file_name: str, link_id: str) -> html.A:
     return html.A(
         label,
@@ -193,8 +201,10 @@ def run_rejected_rows(
     total: int,
     csv_href: str,
     csv_name: str,
+    rejected_rows: int | None = None,
 ) -> html.Div | html.P:
-    """One run's rejected rows (row, field, reason) and the CSV of all of them with raw."""
+    """One run's rejected rows (row, field, reason) and the CSV of all of them with raw.
+    ``total`` counts problems (a grid line each); ``rejected_rows`` the rows they are on."""
     if not total:
         return html.P("No rows were rejected.", className="mb-0", id=ids.DATA_LOAD_NO_REJECTS)
     return html.Div(
@@ -205,7 +215,9 @@ def run_rejected_rows(
                 className="text-body-secondary small",
             ),
             html.P(
-                _count_line(total, len(rows), "in this file, each with the reason"),
+                _count_line(total, len(rows), "in this file, each with the reason")
+                if rejected_rows in (None, total)
+                else _problems_line(total, len(rows), int(rejected_rows or 0)),
                 className="small mb-2",
             ),
             _grid(ids.DATA_LOAD_GRID, rows, [_ROW, _FIELD, _REASON]),
@@ -246,6 +258,8 @@ def load_summary(run: Record, format_label: str | None = None) -> html.Div:
     """A run's file, format (its label, if known, and id), status, when, the row counts and,
     if rejected whole, why."""
     label, tone = STATUS_LABELS.get(str(run["status"]), (str(run["status"]), "secondary"))
+    if run["status"] == "rejected" and run["rows_read"]:
+        label = "Rejected: every row was rejected, so nothing was loaded"
     facts = [
         ("File", html.Code(str(run["file_name"]), id=ids.DATA_LOAD_FILE)),
         ("Format", _format_text(run["detected_format"], format_label)),
@@ -278,10 +292,13 @@ def load_summary(run: Record, format_label: str | None = None) -> html.Div:
                     ".",
                 ],
                 id=ids.DATA_LOAD_MESSAGE,
-                className="alert alert-danger mb-0",
+                className="alert alert-danger mb-3"
+                if run["rows_read"]
+                else "alert alert-danger mb-0",
             )
         )
-        return html.Div(parts)
+        if not run["rows_read"]:
+            return html.Div(parts)
     parts.append(
         dbc.Row(
             [
@@ -298,13 +315,20 @@ def load_summary(run: Record, format_label: str | None = None) -> html.Div:
     return html.Div(parts)
 
 
-def load_page(run: Record, rejected: Any, format_label: str | None = None) -> html.Div:
+def load_page(
+    run: Record,
+    rejected: Any,
+    format_label: str | None = None,
+    quality: Sequence[Any] = (),
+) -> html.Div:
     """The run's page: heading, summary and (unless the file was rejected whole, when there
-    are none) the rejected rows."""
+    are none) the quality report's sections, or else the rejected rows alone."""
     heading = html.H1(f"Load {run['load_run_id']}: {run['file_name']}", className="h2 text-break")
     summary = dbc.Card(dbc.CardBody(load_summary(run, format_label)), className="mb-4")
-    if run["status"] == "rejected":
+    if run["status"] == "rejected" and not run["rows_read"]:
         return html.Div([heading, summary])
+    if quality:
+        return html.Div([heading, summary, *quality])
     return html.Div(
         [
             heading,
