@@ -15,6 +15,7 @@ from warehouse.db import shared_engine
 from web.auth import install_auth
 from web.caching import install_caching
 from web.chart_api import chart_api
+from web.delivery import delivery_meta_tags, install_delivery
 from web.editing_api import editing_api
 from web.embeds import embeds
 from web.headers import install_headers
@@ -32,6 +33,10 @@ app = dash.Dash(
     update_title=None,
     suppress_callback_exceptions=True,
     serve_locally=True,
+    # The partial Plotly bundle and the grid's bundle load only where a page draws them
+    # (web/delivery.py); assets/vendor/ is served but not put on every page.
+    meta_tags=delivery_meta_tags(),
+    assets_path_ignore=["^vendor$"],
 )
 app.layout = lambda: page_frame(
     config.site_name, config.default_licence, dash.page_registry.values(), dash.page_container
@@ -44,6 +49,7 @@ app.index_string = (
     .replace("</footer>", "</div>", 1)
 )
 server = app.server
+install_delivery(server)  # first: its compression must run after every other hook
 install_auth(server, config.site_name)
 server.register_blueprint(records_api)
 server.register_blueprint(editing_api)

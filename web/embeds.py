@@ -1,9 +1,12 @@
 """``/embed/<chart_id>?<filters>``: one chart alone, for other sites' iframes.
 
-Light on purpose: plain HTML with the figure's JSON and three static files (plotly.min.js from
-the plotly package, a 1 kB script that draws the figure, a stylesheet), all served from here
-with a year's cache lifetime under versioned URLs, so ten embeds on one page fetch them once.
-The Dash app is not loaded. No inline script, so the Content-Security-Policy needs no exception.
+Light on purpose: plain HTML with the chart drawn on the server as SVG (kaleido), the figure's
+JSON, a 1 kB script and a stylesheet; about 30 kB in all. Plotly (the site's partial bundle,
+``web.delivery``) is fetched only when the reader asks to explore the chart, and then draws the
+same figure in place of the picture. Where the server cannot draw the SVG, the embed loads
+Plotly at once, as before. The static files are served from here with a year's cache lifetime
+under versioned URLs, so ten embeds on one page fetch them once. The Dash app is not loaded. No
+inline script, so the Content-Security-Policy needs no exception.
 
 Around the chart: its title, units, n, source and "last updated"; a plain-English summary;
 the numbers as a table and as CSV; a link back to the full page with the same filters; and
@@ -14,10 +17,12 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import logging
 from functools import cache
 from pathlib import Path
 
-import plotly
+import dash
+import plotly.graph_objects as go
 from flask import Blueprint, Response, request
 from jinja2 import Environment
 from markupsafe import Markup
@@ -37,11 +42,14 @@ from web.chart_api import (
     theme_of,
     with_query,
 )
+from web.delivery import PLOTLY_BUNDLE
+from web.images import render
 
 embeds = Blueprint("embeds", __name__)
+logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+EMBED_WIDTH = 480  # the drawn SVG's width in px: it scales to the frame, readable at 375 px
 YEAR = 365 * 24 * 3600
 STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 
@@ -52,7 +60,7 @@ TEMPLATE = Environment(autoescape=True).from_string(
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ chart.title }} · {{ site }}</title>
-<link rel="icon" type="image/x-icon" href="/_favicon.ico">
+<link rel="icon" type="image/x-icon" href="/_favicon.ico?v={{ dash_version }}">
 <meta name="description" content="{{ summary }}">
 <link rel="canonical" href="{{ page_url }}">
 <meta property="og:type" content="website">
@@ -75,7 +83,14 @@ TEMPLATE = Environment(autoescape=True).from_string(
  · Last updated {{ updated }}</p>
 <figure aria-labelledby="embed-title">
 {% if figure %}
+{% if svg %}
+<div id="embed-chart" class="static" data-drawn="true" role="img"
+ aria-label="{{ chart.title }}: {{ summary }}">{{ svg }}</div>
+<button type="button" id="embed-explore" data-plotly="{{ plotly_js }}">
+Explore the chart: zoom and read each value</button>
+{% else %}
 <div id="embed-chart"></div>
+{% endif %}
 <script type="application/json" id="embed-figure">{{ figure }}</script>
 {% endif %}
 <figcaption class="summary">{{ summary }}</figcaption>
@@ -100,7 +115,7 @@ TEMPLATE = Environment(autoescape=True).from_string(
 <a href="{{ csv_url }}">Download the numbers (CSV)</a>
 </footer>
 {% if figure %}
-<script src="{{ plotly_js }}"></script>
+{% if not svg %}<script src="{{ plotly_js }}"></script>{% endif %}
 <script src="{{ js }}"></script>
 {% endif %}
 </body>
@@ -112,7 +127,9 @@ TEMPLATE = Environment(autoescape=True).from_string(
 @cache
 def _static_file(name: str) -> tuple[bytes, str]:
     """A static file's bytes and a short hash of them, for a URL that changes with it."""
-    content = PLOTLY_JS.read_bytes() if name == "plotly.min.js" else (STATIC / name).read_bytes()
+    content = (
+        PLOTLY_BUNDLE.read_bytes() if name == "plotly.min.js" else (STATIC / name).read_bytes()
+    )
     return content, hashlib.sha256(content).hexdigest()[:12]
 
 
@@ -152,6 +169,18 @@ def is_tracking_parameter(name: str) -> bool:
     return name.startswith("utm_") or name in TRACKING_PARAMETERS
 
 
+def _drawn(figure: go.Figure) -> Markup | None:
+    """The figure as inline SVG, or None when kaleido cannot draw it (the embed then draws it
+    with Plotly in the browser)."""
+    try:
+        image = render(figure, "svg", EMBED_WIDTH, int(figure.layout.height or 450))
+    except Exception:
+        logger.exception("embed: the SVG could not be drawn; Plotly will draw it")
+        return None
+    text = image.decode("utf-8")
+    return Markup(text[text.find("<svg") :])  # kaleido's own markup, no XML prologue
+
+
 def dark(theme: str) -> str:
     """The theme as a query value: empty for the default (light)."""
     return theme if theme != "light" else ""
@@ -187,9 +216,11 @@ def embed(chart_id: str) -> Response:
     table = readable_table(data)
     links = chart_links(chart, filters)
     root = request.host_url.rstrip("/")
-    figure = None
+    figure = svg = None
     if not data.empty:
-        figure = _figure_json(chart.build(data, theme).to_json())
+        built = chart.build(data, theme)
+        figure = _figure_json(built.to_json())
+        svg = _drawn(built)
     html = TEMPLATE.render(
         chart=chart,
         theme=theme,
@@ -198,6 +229,8 @@ def embed(chart_id: str) -> Response:
         n=f"{records_counted(chart, data):,}",
         updated=loaded.strftime("%d %b %Y") if loaded else "never",
         figure=figure,
+        svg=svg,
+        dash_version=dash.__version__,
         headings=list(table.columns),
         rows=table.astype(object).where(table.notna(), "").to_numpy().tolist(),
         page_url=root + links["page"] + f"#card-{chart_id}",
