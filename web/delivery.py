@@ -43,7 +43,8 @@ COMPRESSIBLE = frozenset(
 )
 COMPRESSION = {
     "COMPRESS_ALGORITHM": ["br", "gzip"],
-    "COMPRESS_ALGORITHM_STREAMING": ["br", "deflate"],
+    # zlib hands out compressed bytes as it goes; a brotli stream held whole CSVs back.
+    "COMPRESS_ALGORITHM_STREAMING": ["gzip", "deflate"],
     "COMPRESS_BR_LEVEL": 5,
 }
 # The component libraries some pages use and most do not: (module, bundle in the package).
@@ -117,7 +118,10 @@ def install_delivery(server: Flask) -> None:
     """Compression and cache lifetimes on ``server``. Install it before any other
     ``after_request`` hook: Flask runs them last-installed first, and compression must see the
     finished answer."""
-    server.config.update(COMPRESSION)
+    defaults = Flask("flask-compress defaults")
+    Compress(defaults)
+    mimetypes = [*defaults.config["COMPRESS_MIMETYPES"], "text/csv"]  # downloads and the API
+    server.config.update(COMPRESSION, COMPRESS_MIMETYPES=mimetypes)
     Compress(server)
 
     @server.after_request

@@ -135,3 +135,18 @@ def test_an_embed_weighs_under_200_kb_and_turns_interactive_on_demand(
     tab.get_by_role("button", name="Explore the chart").click()
     expect(tab.locator("#embed-chart[data-interactive='true'] .main-svg").first).to_be_visible()
     assert console_errors == []
+
+
+def test_a_csv_download_is_compressed_and_still_streams(live_server: str) -> None:
+    import gzip
+    import urllib.request
+
+    asked = urllib.request.Request(
+        live_server + "/download/grants.csv", headers={"Accept-Encoding": "gzip, deflate, br"}
+    )
+    with urllib.request.urlopen(asked) as answer:
+        assert answer.headers["Content-Encoding"] == "gzip"
+        assert answer.headers["Transfer-Encoding"] == "chunked"
+        assert "Content-Length" not in answer.headers
+        text = gzip.decompress(answer.read()).decode("utf-8-sig")
+    assert text.splitlines()[0].count(",") > 3 and len(text.splitlines()) > 100
