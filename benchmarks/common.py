@@ -40,6 +40,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def wait_until_up(base: str, seconds: float = 60) -> None:
+    """Wait until the server at ``base`` answers ``/healthz``."""
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"the server did not answer on {base}")
+
+
 def postgres_bin() -> Path | None:
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
     return found[-1].parent if found else None

@@ -27,7 +27,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import build_warehouse, record
+from benchmarks.common import build_warehouse, record, wait_until_up
 
 CHART = "funding-by-year"
 TARGETS = {
@@ -40,17 +40,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def _wait_until_up(base: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"gunicorn did not answer on {base}")
 
 
 def _requests_per_second(url: str, seconds: int) -> tuple[float, str]:
@@ -213,7 +202,7 @@ def main() -> int:
     )
     peer = _datasette(folder, url, quick=args.quick)
     try:
-        _wait_until_up(base)
+        wait_until_up(base)
         print(f"{args.scale:,} grants, gunicorn -w 2, wrk -t2 -c16 -d{args.seconds}s on loopback")
         print("| what | path | requests/s | mean latency |")
         print("|---|---|---:|---:|")

@@ -130,7 +130,24 @@ def targets_table(figures: dict[str, dict[str, Any]]) -> list[str]:
         if load
         else "| Funding page drawn in <= 1.5 s | – | – | not measured |"
     )
+    for name, target in LIGHTHOUSE_TARGETS.items():
+        got = figures.get(name)
+        if got is None:
+            lines.append(f"| {target} (issue 19) | – | – | not measured |")
+            continue
+        value = got["value"]
+        shown = f"{value / 1000:,.0f} kB" if got["unit"] == "bytes" else f"{value:g}"
+        lines.append(f"| {target} (issue 19) | {shown} | – | {_verdict(bool(got['met']))} |")
     return lines
+
+
+LIGHTHOUSE_TARGETS = {
+    "lighthouse lowest performance": "Lighthouse mobile performance >= 80, lowest page",
+    "lighthouse highest CLS": "Cumulative layout shift <= 0.1, highest page",
+    "first visit heaviest": "First visit <= 1 MB, heaviest page",
+    "repeat visit heaviest": "Repeat visit <= 100 kB, heaviest page",
+    "embed first visit": "Embed <= 200 kB",
+}
 
 
 def write_report(
