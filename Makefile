@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8050
 export HOST PORT
 
-.PHONY: run test install db chromium redis wrk lint typecheck contracts pytest bench clean initial-migration
+.PHONY: run test install db chromium redis wrk node lint typecheck contracts pytest bench clean initial-migration
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -53,7 +53,12 @@ pytest: install chromium redis
 
 test: lint typecheck contracts pytest
 
-bench: install wrk chromium
+# npm for Lighthouse, which benchmarks/lighthouse.py installs into its work folder.
+node:
+	@command -v npm >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm; }
+
+bench: install wrk chromium node
 	$(PY) -m benchmarks.run
 
 clean:
