@@ -9,14 +9,21 @@ from typing import Any
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, callback
+from dash import Input, Output, callback, html
 
 from components import ids
 from components.cards import count_card, headline_card
+from components.empty_state import empty_alert, reason_text
 from figures.headlines import trend_sparkline
 from figures.style import pounds
 from warehouse.db import shared_engine
 from warehouse.queries import headlines
+from warehouse.queries.empty_states import (
+    GRANTS,
+    grant_configuration,
+    home_organisations_found,
+    why_empty,
+)
 from warehouse.queries.filters import Filters
 from warehouse.queries.overview import warehouse_holdings
 
@@ -30,6 +37,7 @@ class Headline:
     detail: str
     href: str
     counts: bool = True  # a year without records counts 0 (a share or a median has no value)
+    pc_money: bool = False  # P&C research money of home organisations (the configuration's)
 
 
 def _money_change(pence: float) -> str:
@@ -97,6 +105,7 @@ def _headlines(year: str, years: list[str]) -> list[Headline]:
             _money_change,
             f"{direction.capitalize()} in grants flagged as P&C research",
             f"/funding?direction={direction}",
+            pc_money=True,
         )
         for direction in ("received", "awarded")
         for role, who in (("council", "Council"), ("nhs", "NHS"))
@@ -111,6 +120,7 @@ def _headlines(year: str, years: list[str]) -> list[Headline]:
             "Share of P&C research money awarded",
             "/commissioning",
             counts=False,
+            pc_money=True,
         ),
         Headline(
             "Active research projects",
@@ -182,10 +192,18 @@ def show_headlines(
     years = headlines.financial_years(engine)
     year = _selected_year(filter_values, years)
     if year is None:
-        return [dbc.Col(dbc.Alert("Nothing has been loaded yet.", color="secondary"))], "no year"
+        reason = why_empty(engine, GRANTS, Filters())
+        return [dbc.Col(empty_alert(reason, className="mb-0 overview-empty"))], "no year yet"
     previous = years[years.index(year) - 1] if years.index(year) > 0 else None
+    columns: list[dbc.Col] = []
+    headline_list = _headlines(year, years)
+    # Instead of £0 received and awarded: why the configuration matched no grant.
+    configuration = grant_configuration(engine).empty_reason(pc_only=True)
+    if configuration:
+        columns.append(dbc.Col(_configuration_alert(configuration), xs=12))
+        headline_list = [h for h in headline_list if not h.pc_money]
     cards = []
-    for headline in _headlines(year, years):
+    for headline in headline_list:
         value = _value_in(headline.series, year)
         cards.append(
             headline_card(
@@ -210,12 +228,58 @@ def show_headlines(
             "/researchers" if _page_exists("/researchers") else None,
         )
     )
-    return [dbc.Col(card, xs=12, sm=6, lg=4, xl=3) for card in cards], year
+    return columns + [dbc.Col(card, xs=12, sm=6, lg=4, xl=3) for card in cards], year
 
 
-@callback(Output(ids.OVERVIEW_HOLDINGS, "children"), Input(ids.URL, "pathname"))
-def show_holdings(_pathname: str | None) -> list[dbc.Col]:
-    holdings = warehouse_holdings(shared_engine())
+def _configuration_alert(reason: str) -> dbc.Alert:
+    return dbc.Alert(
+        [
+            html.H2("P&C research funding cannot be counted yet", className="h6 alert-heading"),
+            html.P(reason_text(reason), className="mb-1"),
+            html.P(
+                [
+                    "Until then the money received and awarded is not shown. ",
+                    html.A("What decides these figures", href="#what-decides"),
+                    " is explained below.",
+                ],
+                className="small mb-0",
+            ),
+        ],
+        color="warning",
+        className="mb-0 overview-configuration",
+    )
+
+
+@callback(
+    Output(ids.OVERVIEW_HOLDINGS, "children"),
+    Output(ids.OVERVIEW_HOME_ORGANISATIONS, "children"),
+    Input(ids.URL, "pathname"),
+)
+def show_holdings(_pathname: str | None) -> tuple[list[dbc.Col], Any]:
+    engine = shared_engine()
+    holdings = warehouse_holdings(engine)
     return [
         dbc.Col(count_card(row.label, row.rows), xs=12, sm=6, lg=4) for row in holdings.itertuples()
+    ], _home_organisations(engine)
+
+
+ROLES = {"council": "council", "nhs": "NHS", "hdrc": "research collaboration"}
+
+
+def _home_organisations(engine: Any) -> Any:
+    found = home_organisations_found(engine)
+    if not found:
+        return "No home organisation appears in the grants loaded so far."
+    return [
+        "Home organisations in the grants loaded: ",
+        *(
+            part
+            for number, (name, org_id, role) in enumerate(found)
+            for part in (
+                ", " if number else "",
+                html.Strong(name),
+                f" ({ROLES.get(role, role) + ', ' if role else ''}{org_id})",
+            )
+        ),
+        ".",
     ]

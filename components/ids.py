@@ -8,6 +8,7 @@ FOOTER_SOURCES = "footer-sources"
 OVERVIEW_HOLDINGS = "overview-holdings"
 OVERVIEW_HEADLINES = "overview-headlines"
 OVERVIEW_YEAR = "overview-year"
+OVERVIEW_HOME_ORGANISATIONS = "overview-home-organisations"
 FILTER_STATE = "filter-state"
 # Written by the URL sync; its own output keeps that callback apart from other no-output ones,
 # which Dash would otherwise merge into one callback id.

@@ -40,5 +40,54 @@ def layout(**query: str) -> html.Div:
                 className="small text-body-secondary",
             ),
             dcc.Loading(dbc.Row(id=ids.OVERVIEW_HOLDINGS, className="g-3"), delay_show=300),
+            what_decides(),
         ]
+    )
+
+
+def what_decides() -> html.Section:
+    """What makes a grant received, awarded or P&C research, and where a council sets it."""
+    return html.Section(
+        [
+            html.H2("What decides these figures", id="what-decides-heading", className="h5"),
+            html.Dl(
+                [
+                    html.Dt("Received and awarded"),
+                    html.Dd(
+                        "A grant is received when one of the home organisations (the council, "
+                        "its NHS bodies, the research collaboration) is the recipient, and "
+                        "awarded when one of them is the funder. Every other grant is "
+                        "external and is left out of these figures. Home organisations are "
+                        "named by org-id, the identifier 360Giving files use: GB-LAE-… for a "
+                        "council, GB-NHS-… for an NHS body."
+                    ),
+                    html.Dt("Peer and community (P&C) research"),
+                    html.Dd(
+                        "A grant is P&C research when its grant programme code, or one of its "
+                        "360Giving classification codes, is on the council's list. A "
+                        "commission is research or evaluation when its CPV code starts with "
+                        "one of the listed prefixes."
+                    ),
+                    html.Dt("Where to change them"),
+                    html.Dd(
+                        [
+                            "The council's data officer sets both in the file ",
+                            html.Code("observatory.toml"),
+                            ": the home organisations under ",
+                            html.Code("[[home_organisations]]"),
+                            " (org_id, name, role), and the P&C rules under ",
+                            html.Code("[pc_research]"),
+                            " (programme_codes, classification_codes, research_cpv_prefixes). "
+                            "They apply to files loaded after the change, so load the grant "
+                            "files again after editing it.",
+                        ]
+                    ),
+                ],
+                className="mb-2",
+            ),
+            html.P(id=ids.OVERVIEW_HOME_ORGANISATIONS, className="small mb-0"),
+        ],
+        id="what-decides",
+        className="mt-5 border-top pt-3",
+        **{"aria-labelledby": "what-decides-heading"},
     )
