@@ -97,7 +97,8 @@ def _register(chart: Chart) -> None:
         answer = cache.get(key)
         if not isinstance(answer, tuple):
             data = _numbers(chart.chart_id, filters, seen.generation)
-            updated = covers_text(period_covered(data), seen.last_modified)
+            period = period_covered(data, filters.fy_from, filters.fy_to)
+            updated = covers_text(period, seen.last_modified)
             answer = _drawn(chart, data, updated, theme, filters)
             cache.set(key, answer)
         return answer

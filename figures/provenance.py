@@ -48,9 +48,12 @@ def _span(column: pd.Series, pattern: re.Pattern[str]) -> list[re.Match[str]]:
     return sorted((match for match in found if match), key=lambda match: match.group(0))
 
 
-def period_covered(data: pd.DataFrame) -> str | None:
+def period_covered(
+    data: pd.DataFrame, fy_from: str | None = None, fy_to: str | None = None
+) -> str | None:
     """The months a chart's rows span, from its UK financial years (April to March) or calendar
-    quarters: "April 2019 – March 2025". None when the rows carry neither."""
+    quarters: "April 2019 – March 2025". Rows that carry neither cover the financial years
+    chosen in the filters ("April 2023 onwards"), else no stated period (None)."""
     if "financial_year" in data.columns:
         years = _span(data["financial_year"], FINANCIAL_YEAR)
         if years:
@@ -62,6 +65,14 @@ def period_covered(data: pd.DataFrame) -> str | None:
             opening, closing = quarters[0], quarters[-1]
             start = _month(int(opening.group(1)), int(opening.group(2)) * 3 - 2)
             return f"{start} – {_month(int(closing.group(1)), int(closing.group(2)) * 3)}"
+    chosen_from = FINANCIAL_YEAR.fullmatch(fy_from or "")
+    chosen_to = FINANCIAL_YEAR.fullmatch(fy_to or "")
+    begins = _month(int(chosen_from.group(1)), 4) if chosen_from else None
+    ends = _month(int(chosen_to.group(1)) + 1, 3) if chosen_to else None
+    if begins and ends:
+        return f"{begins} – {ends}"
+    if begins or ends:
+        return f"{begins} onwards" if begins else f"up to {ends}"
     return None
 
 

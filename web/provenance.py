@@ -79,7 +79,7 @@ def chart_provenance(
         units=chart.units,
         source=chart.source,
         licence=load_config().default_licence,
-        period=period_covered(data),
+        period=period_covered(data, filters.fy_from, filters.fy_to),
         loaded=last_load_time(engine),
         url=url,
         filters=filters_text(filters.to_query()),

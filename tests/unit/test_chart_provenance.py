@@ -44,6 +44,13 @@ def test_calendar_quarters_cover_their_months() -> None:
     assert period_covered(data) == "April 2022 – March 2025"
 
 
+def test_rows_without_dates_cover_the_years_chosen_in_the_filters() -> None:
+    data = pd.DataFrame({"topic": ["Air quality"]})
+    assert period_covered(data, "2023/24", "2024/25") == "April 2023 – March 2025"
+    assert period_covered(data, "2023/24") == "April 2023 onwards"
+    assert period_covered(data, None, "2022/23") == "up to March 2023"
+
+
 def test_rows_without_dates_cover_no_stated_period() -> None:
     assert period_covered(pd.DataFrame({"topic": ["Air quality"]})) is None
     assert period_covered(pd.DataFrame({"financial_year": []})) is None
