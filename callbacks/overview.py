@@ -193,7 +193,8 @@ def show_headlines(
     year = _selected_year(filter_values, years)
     if year is None:
         reason = why_empty(engine, GRANTS, Filters())
-        return [dbc.Col(empty_alert(reason, className="mb-0 overview-empty"))], "no year yet"
+        latest = "the latest financial year (none loaded yet)"
+        return [dbc.Col(empty_alert(reason, className="mb-0 overview-empty"))], latest
     previous = years[years.index(year) - 1] if years.index(year) > 0 else None
     columns: list[dbc.Col] = []
     headline_list = _headlines(year, years)
@@ -238,9 +239,9 @@ def _configuration_alert(reason: str) -> dbc.Alert:
             html.P(reason_text(reason), className="mb-1"),
             html.P(
                 [
-                    "Until then the money received and awarded is not shown. ",
+                    "The money received and awarded is left out below. ",
                     html.A("What decides these figures", href="#what-decides"),
-                    " is explained below.",
+                    " is explained at the foot of the page.",
                 ],
                 className="small mb-0",
             ),

@@ -32,6 +32,6 @@ def empty_alert(reason: str, **kwargs: Any) -> dbc.Alert:
     return dbc.Alert(
         reason_text(reason),
         color="secondary",
-        className=kwargs.pop("className", "mb-0"),
+        className=f"{kwargs.pop('className', 'mb-0')} empty-state",
         **kwargs,
     )
