@@ -4,10 +4,8 @@ port all draw; and the card's embed builder writes the code and previews it."""
 
 from __future__ import annotations
 
-import csv
 import functools
 import http.server
-import io
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from components.ids import chart_part
 from figures.charts import REGISTRY
+from figures.provenance import table_rows
 from tests.e2e.conftest import ConsoleErrors, screenshot, serious_accessibility_violations
 
 CHART_IDS = sorted(REGISTRY)
@@ -47,7 +46,7 @@ def test_every_chart_embed_draws_cleanly_and_its_table_is_its_csv(
         assert page.title().startswith(REGISTRY[chart_id].title)
         csv_link = page.get_by_role("link", name="Download the numbers (CSV)")
         csv_text = page.request.get(live_server + str(csv_link.get_attribute("href"))).text()
-        assert _table_rows(page) == list(csv.reader(io.StringIO(csv_text))), chart_id
+        assert _table_rows(page) == table_rows(csv_text), chart_id
         assert not console_errors, (chart_id, console_errors)
 
 
