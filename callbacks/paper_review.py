@@ -1,6 +1,7 @@
 """Wiring of the review queue (``/papers/review``): list the candidates the signed-in user may
-see, and confirm or dismiss one for a workstream lead. The public gets a sign-in message and no
-candidate; the role comes from the session, never from the browser."""
+see and the papers that could not be read, and confirm or dismiss one for a workstream lead;
+and the link to the queue on ``/impact`` for staff. The public gets a sign-in message and no
+candidate (and no link); the role comes from the session, never from the browser."""
 
 from __future__ import annotations
 
@@ -11,7 +12,15 @@ from dash import ALL, Input, Output, State, callback, ctx
 from components import paper_review as view
 from warehouse.db import shared_engine
 from warehouse.editing import EditingError
-from warehouse.paper_review import confirm, dismiss, may_review, may_see_queue, review_queue
+from warehouse.paper_review import (
+    confirm,
+    dismiss,
+    may_review,
+    may_see_queue,
+    pending_count,
+    review_queue,
+    unreadable_papers,
+)
 from warehouse.queries.impact import INFLUENCE_TYPES, REACHES
 from web.auth import current_user
 
@@ -19,6 +28,7 @@ from web.auth import current_user
 @callback(
     Output(view.QUEUE, "children"),
     Output(view.STATUS, "children"),
+    Output(view.UNREADABLE, "children"),
     Input(view.LOADED, "data"),
     Input({"type": view.CONFIRM, "index": ALL}, "n_clicks"),
     Input({"type": view.DISMISS, "index": ALL}, "n_clicks"),
@@ -33,10 +43,10 @@ def show_queue(
     _influences: list[Any],
     _reaches: list[Any],
     _publishes: list[Any],
-) -> tuple[Any, Any]:
+) -> tuple[Any, Any, Any]:
     user = current_user()
     if not may_see_queue(user):
-        return view.sign_in_needed(), None
+        return view.sign_in_needed(), None, None
     engine = shared_engine()
     message = None
     trigger = ctx.triggered_id
@@ -61,8 +71,24 @@ def show_queue(
         except EditingError as error:
             message = view.status_message(str(error), ok=False)
     frame = review_queue(engine, user)
-    records = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    return view.queue(records, may_review(user), INFLUENCE_TYPES, REACHES), message
+    return (
+        view.queue(_records(frame), may_review(user), INFLUENCE_TYPES, REACHES),
+        message,
+        view.unreadable_notice(_records(unreadable_papers(engine, user))),
+    )
+
+
+@callback(Output(view.IMPACT_LINK, "children"), Input(view.IMPACT_LINK_LOADED, "data"))
+def show_impact_link(_loaded: Any) -> Any:
+    """On /impact, staff who see the queue get a link to it with how many candidates wait."""
+    user = current_user()
+    if not may_see_queue(user):
+        return None
+    return view.impact_link(pending_count(shared_engine(), user))
+
+
+def _records(frame: Any) -> list[dict[str, Any]]:
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")  # type: ignore[no-any-return]
 
 
 def _clicked() -> bool:

@@ -24,6 +24,9 @@ DISMISS = "paper-review-dismiss"
 INFLUENCE = "paper-review-influence"
 REACH = "paper-review-reach"
 PUBLISH = "paper-review-publish"
+UNREADABLE = "paper-review-unreadable"
+IMPACT_LINK = "impact-paper-review-link"
+IMPACT_LINK_LOADED = "impact-paper-review-link-loaded"
 KIND_LABELS = {"project": "Project", "output": "Report", "organisation": "Researcher organisation"}
 MATCH_LABELS = {
     "id": "its register id",
@@ -56,9 +59,63 @@ def page_layout() -> html.Div:
                 className="text-secondary",
             ),
             html.Div(id=STATUS, role="status", **{"aria-live": "polite"}),
+            html.Div(id=UNREADABLE),
             dcc.Store(id=LOADED, data=0),
             dcc.Loading(html.Div(id=QUEUE), delay_show=400),
         ]
+    )
+
+
+def impact_link_slot() -> html.Div:
+    """Where ``/impact`` tells signed-in staff how many candidates wait in the review queue;
+    empty for the public (a callback fills it from the session)."""
+    return html.Div([dcc.Store(id=IMPACT_LINK_LOADED, data=0), html.Div(id=IMPACT_LINK)])
+
+
+def impact_link(count: int) -> dbc.Alert:
+    """The link from ``/impact`` to the review queue, with how many candidates wait."""
+    text = (
+        f"Review {count} candidate mention{'s' if count != 1 else ''} from decision papers"
+        if count
+        else "No candidate mentions from decision papers to review"
+    )
+    return dbc.Alert(
+        [
+            dcc.Link(text, href="/papers/review", className="alert-link"),
+            html.Span(" (staff only: the public never sees candidates)", className="small"),
+        ],
+        color="light",
+        className="py-2 mb-3",
+    )
+
+
+def unreadable_notice(papers: Sequence[Mapping[str, Any]]) -> Any:
+    """The papers read with no text, with the reason, so that someone reads them by hand or
+    runs OCR on them and reads them again; nothing when every paper could be read."""
+    if not papers:
+        return None
+    count = len(papers)
+    items = []
+    for row in papers:
+        title = str(row.get("title") or row.get("file_name") or "Untitled paper")
+        name: Any = html.A(title, href=str(row["url"])) if row.get("url") else title
+        when = long_date(row["meeting_date"]) if row.get("meeting_date") else "date not recorded"
+        committee = row.get("committee") or "Committee not recorded"
+        items.append(html.Li([name, f" ({committee}, {when}): {row['unreadable_reason']}"]))
+    return dbc.Alert(
+        [
+            html.P(
+                f"{count} paper{'s' if count != 1 else ''} could not be read, so no research "
+                "could be found in "
+                f"{'them' if count != 1 else 'it'}. Read "
+                f"{'them' if count != 1 else 'it'} by hand, or run OCR and read "
+                f"{'them' if count != 1 else 'it'} again:",
+                className="mb-1",
+            ),
+            html.Ul(items, className="mb-0 small"),
+        ],
+        color="warning",
+        className="paper-review-unreadable",
     )
 
 

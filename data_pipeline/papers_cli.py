@@ -1,5 +1,5 @@
 """``python -m data_pipeline papers ...``: read council and NHS decision papers and find the
-research they mention, for workstream leads to review on ``/impact/review``.
+research they mention, for workstream leads to review on ``/papers/review``.
 
   papers PATH [PATH ...]                  PDF, HTML and DOCX files, or folders of them (a
                                           scraper's JSON metadata beside them gives each

@@ -5,6 +5,7 @@ from dash import html
 from components.chart_card import chart_card
 from components.filter_bar import FilterSpec, filter_bar
 from components.impact_list import decisions_list
+from components.paper_review import impact_link_slot
 
 dash.register_page(
     __name__,
@@ -36,6 +37,7 @@ def layout(**query: str) -> html.Div:
                 "citation is one decision drawing on one project.",
                 className="lead",
             ),
+            impact_link_slot(),
             filter_bar("impact", FILTERS, query),
             dbc.Row(
                 [

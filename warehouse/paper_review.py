@@ -66,8 +66,11 @@ def may_see_queue(editor: Editor | None) -> bool:
     return editor is not None and editor.role in ("lead", "leadership", "admin")
 
 
-def review_queue(engine: Engine, editor: Editor | None) -> pd.DataFrame:
-    """Pending candidates the editor may see, best first; empty for the public."""
+def review_queue(
+    engine: Engine, editor: Editor | None, limit: int | None = QUEUE_LIMIT
+) -> pd.DataFrame:
+    """Pending candidates the editor may see, best first (at most ``limit``; None for all);
+    empty for the public."""
     query = (
         select(
             _m.mention_id,
@@ -90,7 +93,7 @@ def review_queue(engine: Engine, editor: Editor | None) -> pd.DataFrame:
         .join(dim_decision_papers, _d.paper_id == _m.paper_id)
         .where(_m.status == PENDING)
         .order_by(_m.score.desc(), _d.meeting_date.desc(), _m.mention_id)
-        .limit(QUEUE_LIMIT)
+        .limit(limit)
     )
     if not may_see_queue(editor):
         return read_frame(query.where(_m.mention_id < 0), engine)
@@ -103,6 +106,35 @@ def review_queue(engine: Engine, editor: Editor | None) -> pd.DataFrame:
         )
         frame = frame[visible.astype(bool)]
     return frame.reset_index(drop=True)
+
+
+def pending_count(engine: Engine, editor: Editor | None) -> int:
+    """How many candidates wait for review among those the editor may see; 0 for the public."""
+    if not may_see_queue(editor):
+        return 0
+    return len(review_queue(engine, editor, limit=None))
+
+
+def unreadable_papers(engine: Engine, editor: Editor | None) -> pd.DataFrame:
+    """Papers read with no text (scanned, encrypted, damaged), with the reason, newest meeting
+    first, for staff; empty for the public. Nothing in them could be matched, so someone has
+    to look at them by hand (or OCR them and read them again)."""
+    query = (
+        select(
+            _d.paper_id,
+            _d.title,
+            _d.committee,
+            _d.meeting_date,
+            _d.url,
+            _d.file_name,
+            _d.unreadable_reason,
+        )
+        .where(_d.unreadable_reason.is_not(None))
+        .order_by(_d.meeting_date.desc().nulls_last(), _d.paper_id)
+    )
+    if not may_see_queue(editor):
+        query = query.where(_d.paper_id < 0)
+    return read_frame(query, engine)
 
 
 def confirm(

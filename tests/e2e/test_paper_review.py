@@ -1,11 +1,14 @@
 """The review queue of research found in decision papers, in Chromium, with both roles: the
 public sees neither the queue nor any candidate (page, API, downloads); a workstream lead
 confirms one candidate (published: it appears on /impact with its citing words) and dismisses
-another (it does not come back when the papers are read again)."""
+another (it does not come back when the papers are read again). /impact links staff to the
+queue with how many candidates wait, and never the public; papers that could not be read
+(scanned) are listed to staff on the queue's page with the reason."""
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +21,7 @@ from data_pipeline.papers.sources import papers_in_folder
 from data_pipeline.papers.store import store_papers
 from data_pipeline.papers.targets import research_targets
 from tests.e2e.conftest import ConsoleErrors, screenshot, serious_accessibility_violations
+from tests.papers.documents import scanned_pdf_bytes
 from warehouse import users
 from warehouse.db import make_engine
 from warehouse.schema import dim_projects, fct_paper_mentions
@@ -142,4 +146,64 @@ def test_a_lead_confirms_one_candidate_and_dismisses_another(
     assert ours[0]["influence_type"] == "strategy-or-plan"
     context.close()
     assert confirmed_label and dismissed_label
+    assert console_errors == []
+
+
+def test_impact_links_staff_to_the_queue_and_never_the_public(
+    live_server: str,
+    papers_read: Path,
+    page: Page,
+    browser: Browser,
+    console_errors: ConsoleErrors,
+) -> None:
+    link_text = re.compile(r"candidate mentions? from decision papers")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    public = context.new_page()
+    public.goto(f"{live_server}/impact")
+    expect(public.locator("#impact-decisions-summary")).not_to_be_empty()
+    public.wait_for_load_state("networkidle")
+    expect(public.get_by_text(link_text)).to_have_count(0)
+    expect(public.locator("a[href='/papers/review']")).to_have_count(0)
+    context.close()
+
+    _sign_in(page, live_server)
+    waiting = len(_pending_snippets())
+    assert waiting > 0
+    page.goto(f"{live_server}/impact")
+    link = page.get_by_role("link", name=f"Review {waiting} candidate mention")
+    expect(link).to_be_visible()
+    assert serious_accessibility_violations(page) == []
+    link.click()
+    page.wait_for_url(f"{live_server}/papers/review")
+    expect(page.locator(".paper-review-queue .card").first).to_be_visible()
+    assert console_errors == []
+
+
+def test_staff_see_the_papers_that_could_not_be_read(
+    live_server: str,
+    papers_read: Path,
+    page: Page,
+    browser: Browser,
+    tmp_path: Path,
+    console_errors: ConsoleErrors,
+) -> None:
+    (tmp_path / "scanned-board-minutes.pdf").write_bytes(scanned_pdf_bytes())
+    engine = make_engine(os.environ["DATABASE_URL"])
+    store_papers(engine, papers_in_folder(tmp_path), research_targets(engine))
+    engine.dispose()
+
+    _sign_in(page, live_server)
+    notice = page.locator(".paper-review-unreadable")
+    expect(notice).to_contain_text(re.compile(r"\d+ papers? could not be read"))
+    expect(notice).to_contain_text("scanned-board-minutes")
+    expect(notice).to_contain_text("no text layer: the PDF looks scanned")
+    screenshot(page, "paper-review-unreadable")
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    public = context.new_page()
+    public.goto(f"{live_server}/papers/review")
+    expect(public.get_by_text("This page is for workstream leads.")).to_be_visible()
+    expect(public.get_by_text("could not be read")).to_have_count(0)
+    expect(public.get_by_text("scanned-board-minutes")).to_have_count(0)
+    context.close()
     assert console_errors == []

@@ -13,9 +13,16 @@ from sqlalchemy import Engine, insert, select
 from data_pipeline.papers.sources import papers_in_folder
 from data_pipeline.papers.store import store_papers
 from data_pipeline.papers.targets import research_targets
-from tests.papers.documents import add_research, pdf_bytes
+from tests.papers.documents import add_research, pdf_bytes, scanned_pdf_bytes
 from warehouse.editing import Invalid, NotAllowed, StaffMember
-from warehouse.paper_review import AlreadyReviewed, confirm, dismiss, review_queue
+from warehouse.paper_review import (
+    AlreadyReviewed,
+    confirm,
+    dismiss,
+    pending_count,
+    review_queue,
+    unreadable_papers,
+)
 from warehouse.schema import (
     bridge_project_recommendations,
     dim_recommendations,
@@ -131,3 +138,25 @@ def test_a_dismissed_candidate_never_comes_back(queue_engine: Engine, tmp_path: 
             conn.execute(select(fct_paper_mentions.c.target_id, fct_paper_mentions.c.status)).all()
         )
     assert statuses["PCR-2024-002"] == "dismissed"
+
+
+def test_staff_count_what_waits_and_see_unreadable_papers(
+    queue_engine: Engine, tmp_path: Path
+) -> None:
+    ws1 = _lead(queue_engine, "one@example.org", ["WS1"])
+    ws2 = _lead(queue_engine, "two@example.org", ["WS2"])
+    board = StaffMember(0, "Board", "leadership", ())
+    assert (pending_count(queue_engine, ws1), pending_count(queue_engine, ws2)) == (2, 1)
+    assert pending_count(queue_engine, board) == 2
+    assert pending_count(queue_engine, None) == 0
+    dismiss(queue_engine, ws1, _id_of(review_queue(queue_engine, ws1), "PCR-2024-002"))
+    assert pending_count(queue_engine, ws1) == 1
+
+    assert unreadable_papers(queue_engine, ws1).empty
+    (tmp_path / "scanned-minutes.pdf").write_bytes(scanned_pdf_bytes())
+    store_papers(queue_engine, papers_in_folder(tmp_path), research_targets(queue_engine))
+    for staff in (ws1, board):
+        unreadable = unreadable_papers(queue_engine, staff)
+        assert list(unreadable["file_name"]) == ["scanned-minutes.pdf"]
+        assert "no text layer" in unreadable["unreadable_reason"].iloc[0]
+    assert unreadable_papers(queue_engine, None).empty
