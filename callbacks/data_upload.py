@@ -17,6 +17,7 @@ from dash import Input, Output, callback, html
 from components import ids, quality_report
 from components import quality_tables as quality
 from components import upload_card as card
+from warehouse import load_jobs
 from warehouse.db import shared_engine
 from warehouse.queries import file_quality, load_runs
 from web.auth import csrf_token, current_user
@@ -46,7 +47,26 @@ def show_admin_tools(_loaded: Any) -> Any:
     )
 
 
-@callback(Output(ids.DATA_LOAD_DETAIL, "children"), Input(ids.DATA_LOAD_ID, "data"))
+@callback(
+    Output(ids.DATA_LOAD_DETAIL, "children"),
+    Output(ids.DATA_LOAD_POLL, "disabled"),
+    Input(ids.DATA_LOAD_ID, "data"),
+    Input(ids.DATA_LOAD_POLL, "n_intervals"),
+)
+def show_load_while_it_runs(load_run_id: str | None, _ticks: Any) -> tuple[html.Div, bool]:
+    """The run's page; while its load is queued or running, its progress, re-read by the
+    page's interval until it ends (a load whose server process is gone is marked failed)."""
+    wanted = str(load_run_id or "")
+    user = current_user()
+    if user is not None and user.is_admin and wanted.isdigit():
+        engine = shared_engine()
+        load_jobs.fail_stale_runs(engine, int(wanted))
+        run = load_runs.load_run(engine, int(wanted))
+        if run is not None and run["status"] in card.UNFINISHED:
+            return card.load_progress(run), False
+    return show_load(load_run_id), True
+
+
 def show_load(load_run_id: str | None) -> html.Div:
     wanted = str(load_run_id or "")
     user = current_user()

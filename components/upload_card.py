@@ -27,7 +27,16 @@ STATUS_LABELS = {
     "loaded": ("Loaded", "success"),
     "partial": ("Loaded, with rejected rows", "warning"),
     "rejected": ("Rejected whole: nothing was loaded", "danger"),
+    "queued": ("Waiting to load", "secondary"),
     "running": ("Still loading", "secondary"),
+    "failed": ("Failed: nothing was loaded", "danger"),
+}
+UNFINISHED = ("queued", "running")
+STAGES = {
+    "queued": "waiting for the loader",
+    "reading": "reading the file",
+    "validating": "checking every row",
+    "loading": "writing to the warehouse",
 }
 GRID_PAGE = 20
 
@@ -280,7 +289,7 @@ def load_summary(run: Record, format_label: str | None = None) -> html.Div:
             className="row data-load-facts mb-2",
         ),
     ]
-    if run["status"] == "rejected":
+    if run["status"] in ("rejected", "failed"):
         parts.append(
             html.Div(
                 [
@@ -325,7 +334,7 @@ def load_page(
     are none) the quality report's sections, or else the rejected rows alone."""
     heading = html.H1(f"Load {run['load_run_id']}: {run['file_name']}", className="h2 text-break")
     summary = dbc.Card(dbc.CardBody(load_summary(run, format_label)), className="mb-4")
-    if run["status"] == "rejected" and not run["rows_read"]:
+    if run["status"] in ("rejected", "failed") and not run["rows_read"]:
         return html.Div([heading, summary])
     if quality:
         return html.Div([heading, summary, *quality])
@@ -340,6 +349,36 @@ def load_page(
                         rejected,
                     ]
                 )
+            ),
+        ]
+    )
+
+
+def load_progress(run: Record) -> html.Div:
+    """An unfinished run's page: its file, stage and how far it has got; the page re-reads it
+    until it ends, then shows its summary."""
+    fraction = float(run.get("fraction") or 0.0)
+    stage = STAGES.get(str(run.get("stage") or "queued"), str(run.get("stage") or ""))
+    label, tone = STATUS_LABELS[str(run["status"])]
+    percent = round(fraction * 100)
+    return html.Div(
+        [
+            html.H1(f"Load {run['load_run_id']}: {run['file_name']}", className="h2 text-break"),
+            dbc.Alert(label, color=tone, id=ids.DATA_LOAD_STATUS, className="mb-3"),
+            html.P(
+                [
+                    html.Code(str(run["file_name"]), id=ids.DATA_LOAD_FILE),
+                    f": {stage} ({percent}%). This page shows the load summary when it is "
+                    "done; you may leave it and come back.",
+                ]
+            ),
+            html.Progress(
+                f"{percent}%",
+                value=str(percent),
+                max="100",
+                id=ids.DATA_LOAD_PROGRESS,
+                className="w-100 mb-3",
+                **{"aria-label": f"Load {run['load_run_id']}: {stage}"},
             ),
         ]
     )

@@ -51,24 +51,28 @@ class Source:
 
     path: Path
     content: bytes = field(repr=False)
+    label: str | None = field(default=None, kw_only=True)
+    """The name to report the file by, when it is stored under another (an upload)."""
     _is_utf8: bool = field(default=False, init=False, repr=False, compare=False)
     cleaned: list[CleanedCells] = field(default_factory=list, init=False, repr=False)
 
     @classmethod
-    def from_path(cls, path: Path) -> Source:
+    def from_path(cls, path: Path, label: str | None = None) -> Source:
         """The file's bytes; a gzip-compressed file (as statistics portals often serve them,
-        e.g. ``.csv.gz``) is read through its compression."""
+        e.g. ``.csv.gz``) is read through its compression. ``label`` is the name to report it
+        by, if not its own."""
+        name = label or path.name
         try:
             content = path.read_bytes()
         except OSError as error:
-            raise FileRejected(path.name, f"cannot be read: {error.strerror}") from error
+            raise FileRejected(name, f"cannot be read: {error.strerror}") from error
         if content[:2] == _GZIP_MAGIC:
-            content = limits.gunzip(path.name, content)
-        return cls(path=path, content=content)
+            content = limits.gunzip(name, content)
+        return cls(path=path, content=content, label=label)
 
     @property
     def name(self) -> str:
-        return self.path.name
+        return self.label or self.path.name
 
     @cached_property
     def sha256(self) -> str:

@@ -89,33 +89,39 @@ def load_file(
     format_id: str | None = None,
     progress: Progress = _no_progress,
     refine: Refine | None = None,
+    name: str | None = None,
+    load_run_id: int | None = None,
 ) -> LoadResult:
     """Load one file. Never raises for bad input: problems are in the result. ``refine``,
-    when given, sees the parsed file before it is written."""
+    when given, sees the parsed file before it is written. ``name`` is the name to record the
+    file by when it is stored under another (an upload). ``load_run_id`` is a run already
+    recorded as ``queued`` (an upload's background load): the load finishes that run, in its
+    transaction, instead of starting one."""
+    name = name or path.name
     try:
         progress("reading", 0.05)
-        source = Source.from_path(path)
+        source = Source.from_path(path, name if name != path.name else None)
         fmt = format_by_id(format_id) if format_id else detect_format(source)
         progress("validating", 0.2)
         parsed = fmt.parse(source, config)
         if refine is not None:
             parsed = refine(source, parsed)
     except FileRejected as rejection:
-        return _rejected_whole(engine, path, format_id, rejection.problem)
+        return _rejected_whole(engine, path, name, format_id, rejection.problem, load_run_id)
     except Exception as error:
-        problem = Problem(path.name, None, None, f"could not be parsed ({error!r})")
-        return _rejected_whole(engine, path, format_id, problem)
+        problem = Problem(name, None, None, f"could not be parsed ({error!r})")
+        return _rejected_whole(engine, path, name, format_id, problem, load_run_id)
     parsed.warnings.extend(_cleaned_warnings(source))
     progress("loading", 0.6)
     try:
         with engine.begin() as conn, bulk_load_settings(conn):
-            result = _write(conn, source, parsed)
+            result = _write(conn, source, parsed, load_run_id)
     except SQLAlchemyError as error:
         # The transaction has been rolled back: the warehouse is as it was.
         cause = getattr(error, "orig", None) or error
         reason = f"could not be written to the warehouse ({cause.__class__.__name__}: {cause})"
-        problem = Problem(path.name, None, None, reason)
-        return _rejected_whole(engine, path, parsed.format_id, problem)
+        problem = Problem(name, None, None, reason)
+        return _rejected_whole(engine, path, name, parsed.format_id, problem, load_run_id)
     progress("done", 1.0)
     return result
 
@@ -135,24 +141,50 @@ def _cleaned_warnings(source: Source) -> list[FileWarning]:
 
 
 def _rejected_whole(
-    engine: Engine, path: Path, format_id: str | None, problem: Problem
+    engine: Engine,
+    path: Path,
+    name: str,
+    format_id: str | None,
+    problem: Problem,
+    load_run_id: int | None = None,
 ) -> LoadResult:
-    result = LoadResult(path.name, format_id, problems=[problem], rejected_whole=True)
-    result.load_run_id = _record_rejected_run(engine, path, result)
+    result = LoadResult(name, format_id, problems=[problem], rejected_whole=True)
+    result.load_run_id = _record_rejected_run(engine, path, result, load_run_id)
     return result
 
 
-def _record_rejected_run(engine: Engine, path: Path, result: LoadResult) -> int | None:
-    """A load run for a file rejected whole, with its reason; None when there is nothing to
-    record it by (the file cannot be read, so it has no checksum) or the warehouse cannot be
-    written (the reason is in the result either way)."""
+def _record_rejected_run(
+    engine: Engine, path: Path, result: LoadResult, load_run_id: int | None = None
+) -> int | None:
+    """A load run for a file rejected whole, with its reason (the queued run ``load_run_id``,
+    if given, becomes it); None when there is nothing to record it by (the file cannot be
+    read, so it has no checksum) or the warehouse cannot be written (the reason is in the
+    result either way)."""
+    now = datetime.now(UTC)
+    message = "; ".join(str(problem) for problem in result.problems)
+    if load_run_id is not None:
+        try:
+            with engine.begin() as conn:
+                conn.execute(
+                    update(meta_load_runs)
+                    .where(meta_load_runs.c.load_run_id == load_run_id)
+                    .values(
+                        detected_format=result.format_id,
+                        finished_at=now,
+                        status="rejected",
+                        stage=None,
+                        fraction=None,
+                        message=message,
+                    )
+                )
+        except SQLAlchemyError:
+            return None
+        return load_run_id
     try:
         with path.open("rb") as stream:
             sha256 = hashlib.file_digest(stream, "sha256").hexdigest()
     except OSError:
         return None
-    now = datetime.now(UTC)
-    message = "; ".join(str(problem) for problem in result.problems)
     try:
         with engine.begin() as conn:
             return int(
@@ -180,22 +212,30 @@ def _record_rejected_run(engine: Engine, path: Path, result: LoadResult) -> int 
         return None
 
 
-def _write(conn: Connection, source: Source, parsed: Parsed) -> LoadResult:
+def _write(
+    conn: Connection, source: Source, parsed: Parsed, queued_run_id: int | None = None
+) -> LoadResult:
     now = datetime.now(UTC)
     source_file_id = _record_source_file(conn, source, parsed, now)
-    load_run_id = conn.execute(
-        insert(meta_load_runs)
-        .values(
-            source_file_id=source_file_id,
-            file_name=source.name,
-            sha256=source.sha256,
-            detected_format=parsed.format_id,
-            started_at=now,
-            status="running",
-            rows_read=parsed.rows_read,
+    run = {
+        "source_file_id": source_file_id,
+        "file_name": source.name,
+        "sha256": source.sha256,
+        "detected_format": parsed.format_id,
+        "status": "running",
+        "rows_read": parsed.rows_read,
+    }
+    if queued_run_id is not None:
+        load_run_id = queued_run_id
+        conn.execute(
+            update(meta_load_runs).where(meta_load_runs.c.load_run_id == load_run_id).values(**run)
         )
-        .returning(meta_load_runs.c.load_run_id)
-    ).scalar_one()
+    else:
+        load_run_id = conn.execute(
+            insert(meta_load_runs)
+            .values(started_at=now, **run)
+            .returning(meta_load_runs.c.load_run_id)
+        ).scalar_one()
 
     primary = UpsertCounts()
     changed: list[Table] = []  # tables this load inserted, updated or deleted rows of
@@ -223,6 +263,8 @@ def _write(conn: Connection, source: Source, parsed: Parsed) -> LoadResult:
         .values(
             finished_at=datetime.now(UTC),
             status=status,
+            stage=None,
+            fraction=None,
             rows_inserted=primary.inserted,
             rows_updated=primary.updated,
             rows_unchanged=primary.unchanged,

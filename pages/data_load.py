@@ -27,5 +27,7 @@ def layout(load_run_id: str | None = None, **_query: str) -> html.Div:
                 **{"aria-label": "Breadcrumb"},
             ),
             dcc.Loading(html.Div(id=ids.DATA_LOAD_DETAIL), delay_show=400),
+            # Re-reads a queued or running load until it ends (the callback then stops it).
+            dcc.Interval(id=ids.DATA_LOAD_POLL, interval=1500, disabled=False),
         ]
     )

@@ -105,7 +105,16 @@ meta_load_runs = Table(
     Column("detected_format", Text, comment="Format id, or null if undetectable"),
     Column("started_at", DateTime(timezone=True), nullable=False, comment="Start of the run (UTC)"),
     Column("finished_at", DateTime(timezone=True), comment="End of the run (UTC)"),
-    Column("status", Text, nullable=False, comment="loaded, partial or rejected"),
+    Column(
+        "status",
+        Text,
+        nullable=False,
+        comment="queued or running (an upload's background load), then loaded, partial, "
+        "rejected, or failed (the load stopped: the server restarted or it broke)",
+    ),
+    Column("stage", Text, comment="Where a queued or running load has got to, e.g. validating"),
+    Column("fraction", Float, comment="How far a queued or running load has got, 0 to 1"),
+    Column("worker", Text, comment="host:pid of the server process running a background load"),
     Column("rows_read", Integer, nullable=False, default=0, comment="Data rows read"),
     Column("rows_inserted", Integer, nullable=False, default=0, comment="New rows"),
     Column("rows_updated", Integer, nullable=False, default=0, comment="Changed rows"),

@@ -1,13 +1,16 @@
-"""The data officer's upload (admin only): ``POST /data/upload`` loads one file through the
-pipeline and answers 303 to ``/data/loads/<load_run_id>``, the page with the load summary and
-the rejected rows; ``GET /data/loads/<load_run_id>/rejected.csv`` and ``GET
+"""The data officer's upload (admin only): ``POST /data/upload`` stores one file, queues its
+load in the background (``web.upload_jobs``) and answers 303 to ``/data/loads/<load_run_id>``
+at once; that page shows the load's stage and fraction until it ends, then the load summary
+and the rejected rows. ``GET /data/loads/<load_run_id>/rejected.csv`` and ``GET
 /data/rejected.csv`` stream rejected rows (one run's, or every run's) as CSV.
 
 The form (on ``/data``, shown to admin only) is a plain multipart POST carrying the hidden
 ``csrf_token`` field, checked by ``web.auth`` before the view runs. The file is saved in a
-fresh temporary folder under its own name made safe (``secure_filename``), because the loader
-records the name, and a corrected file reloaded under the same name replaces its earlier
-rejects. ``load_file`` writes in one transaction and refreshes the marts in it; the new load
+fresh private temporary folder under a name the server chooses (``stored_name``: random, with
+a safe suffix), so nothing in the browser's name can reach the file system. The browser's name,
+cleaned of folders and control characters (``display_name``), is the name the loader records
+and the pages show: a corrected file reloaded under the same name replaces its earlier
+rejects. ``load_file`` writes in one transaction and refreshes the marts in it; the finished
 run changes ``load_generation``, so the API and embed caches (``web.caching``) and the search
 index drop their old answers on the next request.
 
@@ -18,27 +21,28 @@ why. Every upload is written to the audit log with who made it.
 
 from __future__ import annotations
 
-import json
+import hashlib
 import logging
 import re
+import shutil
 import tempfile
+import unicodedata
+import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, request, stream_with_context
 from flask.blueprints import BlueprintSetupState
-from sqlalchemy import Engine, insert
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.utils import secure_filename
 
 from data_pipeline.config import load_config
 from data_pipeline.formats import all_formats
-from data_pipeline.load import LoadResult, load_file
 from warehouse.db import shared_engine
+from warehouse.load_jobs import fail_stale_runs
 from warehouse.queries.load_runs import load_run, rejected_csv_chunks, rejected_csv_name
-from warehouse.schema import meta_audit_log
+from web import upload_jobs
 from web.auth import _page, current_user, require_role
 
 log = logging.getLogger(__name__)
@@ -93,39 +97,51 @@ def _too_large(error: RequestEntityTooLarge) -> Any:
     )
 
 
+DISPLAY_NAME_LIMIT = 200
+
+
+def display_name(original: str) -> str:
+    """The name the upload is recorded and shown by: the browser's name without its folders
+    (old browsers send the whole path), control and format characters (NUL, newlines,
+    bidirectional overrides) or surrounding spaces, at most 200 characters; ``upload`` when
+    nothing is left. Pages show it as text, so what remains is harmless."""
+    name = re.split(r"[\\/]", original)[-1]
+    name = "".join(ch for ch in name if not unicodedata.category(ch).startswith("C")).strip()
+    if len(name) > DISPLAY_NAME_LIMIT:
+        _stem, dot, suffix = name.rpartition(".")
+        keep = suffix if dot and len(suffix) <= 10 else ""
+        name = name[: DISPLAY_NAME_LIMIT - len(keep) - 1] + ("." + keep if keep else "")
+    return name or "upload"
+
+
 def stored_name(original: str) -> str:
-    """The upload's own file name, made safe for the file system; ``upload`` plus the
-    original suffix when nothing of the name survives."""
-    original = re.split(r"[\\/]", original)[-1]  # old browsers send the whole path
-    name = secure_filename(original)
-    suffix = secure_filename(Path(original).suffix.lstrip(".")).lower()
-    if not name or name.startswith(".") or (suffix and not name.lower().endswith("." + suffix)):
-        return f"upload.{suffix}" if suffix else "upload"
-    return name
+    """The name the server stores an upload under: random, with the original's suffixes
+    (``.csv``, ``.csv.gz``) when they are plain letters and digits. Nothing else of the
+    browser's name is used."""
+    suffixes = [
+        s.lower()
+        for s in Path(display_name(original)).suffixes[-2:]
+        if re.fullmatch(r"\.[A-Za-z0-9]{1,10}", s)
+    ]
+    return uuid.uuid4().hex + "".join(suffixes)
 
 
-def _audit(engine: Engine, user_id: int, load_run_id: int, result: LoadResult) -> None:
-    detail = {
-        "file_name": result.file_name,
-        "format": result.format_id,
-        "status": result.status,
-        "rows_read": result.rows_read,
-        "inserted": result.inserted,
-        "updated": result.updated,
-        "unchanged": result.unchanged,
-        "rejected": result.rejected,
-    }
-    with engine.begin() as conn:
-        conn.execute(
-            insert(meta_audit_log).values(
-                changed_at=datetime.now(UTC),
-                user_id=user_id,
-                action="data.uploaded",
-                entity="meta_load_runs",
-                entity_id=str(load_run_id),
-                detail=json.dumps(detail),
-            )
-        )
+_startup_checked: set[int] = set()
+
+
+@uploads.before_app_request
+def _fail_stale_runs_once() -> None:
+    """At a process's first request: mark ``failed`` the background loads whose process is
+    gone (a worker killed or restarted mid-load), so none stays ``running`` for ever."""
+    import os
+
+    if os.getpid() in _startup_checked:
+        return
+    _startup_checked.add(os.getpid())
+    try:
+        fail_stale_runs(shared_engine())
+    except SQLAlchemyError as error:  # no warehouse yet: nothing to mark
+        log.warning("uploads: stale load runs not checked (%s)", error)
 
 
 @uploads.post(UPLOAD_PATH)
@@ -148,21 +164,21 @@ def upload() -> Any:
             400,
         )
     engine = shared_engine()
-    with tempfile.TemporaryDirectory(prefix="observatory-upload-") as folder:
-        path = Path(folder) / stored_name(chosen.filename)
+    name = display_name(chosen.filename)
+    folder = Path(tempfile.mkdtemp(prefix="observatory-upload-"))  # private to this user
+    try:
+        path = folder / stored_name(chosen.filename)
         chosen.save(path)
-        result = load_file(engine, path, load_config(), format_id=format_id)
-    load_run_id = result.load_run_id
-    if load_run_id is None:  # rejected whole, and the warehouse could not record even that
-        return _problem("; ".join(str(problem) for problem in result.problems), 500)
-    _audit(engine, user.user_id, load_run_id, result)
-    log.info(
-        "upload: user %s loaded %s as run %s (%s)",
-        user.user_id,
-        result.file_name,
-        load_run_id,
-        result.status,
-    )
+        with path.open("rb") as stream:
+            sha256 = hashlib.file_digest(stream, "sha256").hexdigest()
+        load_run_id = upload_jobs.start(
+            engine, path, sha256, name, load_config(), format_id=format_id, user_id=user.user_id
+        )
+    except (OSError, SQLAlchemyError) as error:
+        shutil.rmtree(folder, ignore_errors=True)
+        log.exception("upload: %s could not be stored or queued", name)
+        return _problem(f"{name} could not be stored or queued for loading ({error}).", 500)
+    log.info("upload: user %s queued %s as run %s", user.user_id, name, load_run_id)
     return redirect(f"/data/loads/{load_run_id}", 303)
 
 

@@ -215,7 +215,7 @@ def _read(source: Source) -> pd.DataFrame:
     # Re-read from the header line on; rows keep the numbers a person sees in the file.
     # Split on "\n" only: str.splitlines would also break at U+0085 and U+2028 inside values.
     lines = source.text.split("\n")
-    rest = Source(source.path, "\n".join(lines[header_row:]).encode("utf-8"))
+    rest = Source(source.path, "\n".join(lines[header_row:]).encode("utf-8"), label=source.label)
     frame = read_csv_frame(rest, keep_ragged_rows=True)
     frame[ROW] = frame[ROW] + header_row
     source.cleaned.extend(

@@ -13,7 +13,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import socket
+import tempfile
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,9 +28,12 @@ from flask.testing import FlaskClient
 from playwright.sync_api import Page, expect
 from sqlalchemy import Engine, text
 
+from data_pipeline.load import load_file
 from tests.e2e.conftest import ConsoleErrors, screenshot, serious_accessibility_violations
 from tests.e2e.test_auth_http import PASSWORD, client, form_token, signed_in
 from tests.e2e.test_auth_http import warehouse as warehouse  # the accounts of every role
+from warehouse import load_jobs
+from web import upload_jobs
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "docs" / "templates" / "researchers.csv"
@@ -97,11 +104,44 @@ def admin() -> tuple[FlaskClient, str]:
     return test_client, form_token(test_client)
 
 
-def run_id_of(response: Any) -> int:
+def queued_run_of(response: Any) -> int:
+    """The run an upload answered with, at once (its load runs in the background)."""
     assert response.status_code == 303, response.text
     found = re.fullmatch(r"/data/loads/(\d+)", response.headers["Location"])
     assert found, response.headers["Location"]
     return int(found.group(1))
+
+
+def run_id_of(response: Any) -> int:
+    """The run an upload answered with, once its background load has ended."""
+    run = queued_run_of(response)
+    upload_jobs.wait(run, timeout=120)
+    return run
+
+
+def load_page(test_client: FlaskClient, run: int) -> str:
+    """The run page's callback (its detail and whether it stops polling), as JSON text."""
+    test_client.get("/data")
+    cookie = test_client.get_cookie("_csrf_token")
+    answer = test_client.post(
+        "/_dash-update-component",
+        json={
+            "output": "..data-load-detail.children...data-load-poll.disabled..",
+            "outputs": [
+                {"id": "data-load-detail", "property": "children"},
+                {"id": "data-load-poll", "property": "disabled"},
+            ],
+            "inputs": [
+                {"id": "data-load-id", "property": "data", "value": str(run)},
+                {"id": "data-load-poll", "property": "n_intervals", "value": 1},
+            ],
+            "changedPropIds": ["data-load-poll.n_intervals"],
+            "state": [],
+        },
+        headers={"X-CSRFToken": cookie.value} if cookie else {},
+    )
+    assert answer.status_code == 200, answer.text
+    return json.dumps(answer.get_json())
 
 
 def dash_callback(
@@ -248,11 +288,11 @@ def test_an_upload_loads_the_good_rows_and_keeps_the_bad_row_with_its_reason(
     assert [r for r in everything if r["file_name"] == path.name] == rejected_rows
 
     # The run's page (its callback) shows the summary and the row to the admin only.
-    shown = dash_callback(test_client, "data-load-detail", "data-load-id", str(run))
+    shown = load_page(test_client, run)
     assert path.name in shown and "Loaded, with rejected rows" in shown
     assert f"'{BAD_VALUE}'" in shown and f"/data/loads/{run}/rejected.csv" in shown
     for role in ("public", "lead", "leadership"):
-        other = dash_callback(signed_in(role), "data-load-detail", "data-load-id", str(run))
+        other = load_page(signed_in(role), run)
         assert "Sign in as an administrator" in other, role
         assert path.name not in other and BAD_VALUE not in other, role
         assert signed_in(role).get(f"/data/loads/{run}/rejected.csv").status_code in (302, 403)
@@ -299,7 +339,7 @@ def test_a_file_rejected_whole_is_recorded_with_its_reason(
         ).one()
     assert status == "rejected" and source is None and message
     assert _scalar(warehouse, "SELECT COUNT(*) FROM meta_source_files") == before
-    shown = dash_callback(test_client, "data-load-detail", "data-load-id", str(run))
+    shown = load_page(test_client, run)
     assert "Rejected whole" in shown and message[:40] in shown
 
 
@@ -328,6 +368,129 @@ def test_an_upload_over_the_size_limit_or_without_a_file_is_explained(
     unknown = post_file(test_client, path, token=token, format="not-a-format")
     assert unknown.status_code == 400 and "not a format the pipeline knows" in unknown.text
     assert load_runs(warehouse) == before
+
+
+def test_an_upload_answers_before_its_load_ends_and_the_page_follows_the_load(
+    warehouse: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, good_ids = register_file(tmp_path)
+    gate = threading.Event()
+    stored: list[Path] = []
+    real_load = load_file
+
+    def held_load(engine: Engine, file: Path, *args: Any, **kwargs: Any) -> Any:
+        stored.append(file)
+        assert gate.wait(120), "the test never let the load go"
+        return real_load(engine, file, *args, **kwargs)
+
+    monkeypatch.setattr(upload_jobs, "load_file", held_load)
+    test_client, token = admin()
+
+    run = queued_run_of(post_file(test_client, path, token=token))  # answered, load held
+
+    status = _scalar(warehouse, "SELECT status FROM meta_load_runs WHERE load_run_id = :r", r=run)
+    assert status in ("queued", "running")
+    waiting = load_page(test_client, run)
+    assert path.name in waiting and ("Waiting to load" in waiting or "Still loading" in waiting)
+    assert '"data-load-poll": {"disabled": false}' in waiting  # the page keeps polling
+    gate.set()
+    upload_jobs.wait(run, timeout=120)
+
+    done = load_page(test_client, run)
+    assert "Loaded, with rejected rows" in done and '"disabled": true' in done
+    assert (
+        _scalar(warehouse, "SELECT status FROM meta_load_runs WHERE load_run_id = :r", r=run)
+        == "partial"
+    )
+    placeholders = ", ".join(f"'{i}'" for i in good_ids)
+    assert (
+        _scalar(
+            warehouse,
+            f"SELECT COUNT(*) FROM dim_researchers WHERE researcher_id IN ({placeholders})",
+        )
+        == 2
+    )
+    # The file was stored under a name the server chose, and removed after its load.
+    (file,) = stored
+    assert re.fullmatch(r"[0-9a-f]{32}\.csv", file.name)
+    assert not file.exists()
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        ("../../etc/{name}", "{name}"),
+        # Werkzeug's header parser reads "\\" as an escape, so the server gets "..name".
+        ("..\\{name}", "..{name}"),
+        ("{stem}\x00\x1b[31m\u202e.csv", "{stem}[31m.csv"),
+    ],
+)
+def test_a_hostile_file_name_is_stored_safely_and_shown_as_text(
+    warehouse: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sent: str, kept: str
+) -> None:
+    path, _ = register_file(tmp_path)
+    stored: list[Path] = []
+    real_load = load_file
+
+    def watched_load(engine: Engine, file: Path, *args: Any, **kwargs: Any) -> Any:
+        stored.append(file)
+        return real_load(engine, file, *args, **kwargs)
+
+    monkeypatch.setattr(upload_jobs, "load_file", watched_load)
+    names = {"name": path.name, "stem": path.stem}
+    test_client, token = admin()
+    response = test_client.post(
+        "/data/upload",
+        data={
+            "file": (io.BytesIO(path.read_bytes()), sent.format(**names)),
+            "csrf_token": token,
+        },
+        content_type="multipart/form-data",
+    )
+    run = run_id_of(response)
+
+    (file,) = stored
+    assert re.fullmatch(r"[0-9a-f]{32}\.csv", file.name)
+    assert file.parent.parent == Path(tempfile.gettempdir())
+    recorded = _scalar(
+        warehouse, "SELECT file_name FROM meta_load_runs WHERE load_run_id = :r", r=run
+    )
+    assert recorded == kept.format(**names)
+    shown = load_page(test_client, run)
+    assert json.dumps(kept.format(**names))[1:-1] in shown and "\\u0000" not in shown
+    assert "Loaded, with rejected rows" in shown
+
+
+def test_a_load_whose_server_process_is_gone_is_shown_failed(warehouse: Engine) -> None:
+    """A worker killed mid-load leaves its run unfinished: the page marks it failed."""
+    host = socket.gethostname()
+    dead = max(int(p) for p in os.listdir("/proc") if p.isdigit()) + 100_000
+    runs = []
+    with warehouse.begin() as conn:
+        for worker in (f"{host}:{dead}", f"{host}:{os.getpid()}"):
+            runs.append(
+                conn.execute(
+                    text(
+                        "INSERT INTO meta_load_runs (file_name, sha256, started_at, status, "
+                        "stage, fraction, worker, rows_read, rows_inserted, rows_updated, "
+                        "rows_unchanged, rows_rejected) VALUES (:name, :sha, CURRENT_TIMESTAMP, "
+                        "'running', 'loading', 0.6, :worker, 0, 0, 0, 0, 0) "
+                        "RETURNING load_run_id"
+                    ),
+                    {"name": f"{PREFIX}stale.csv", "sha": "0" * 64, "worker": worker},
+                ).scalar_one()
+            )
+    test_client, _ = admin()
+    for run in runs:
+        shown = load_page(test_client, run)
+        assert "Failed: nothing was loaded" in shown and "server restarted" in shown
+        assert (
+            _scalar(warehouse, "SELECT status FROM meta_load_runs WHERE load_run_id = :r", r=run)
+            == "failed"
+        )
+    assert load_jobs.fail_stale_runs(warehouse) == [] or all(
+        r not in load_jobs.fail_stale_runs(warehouse) for r in runs
+    )
 
 
 # -- Browser ---------------------------------------------------------------------------------

@@ -38,6 +38,8 @@ RUN_COLUMNS = (
     "rows_unchanged",
     "rows_rejected",
     "message",
+    "stage",
+    "fraction",
 )
 REJECTED_CSV_COLUMNS = ("load_run_id", "file_name", "row_number", "field", "reason", "raw")
 
