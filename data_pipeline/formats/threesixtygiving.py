@@ -26,6 +26,7 @@ from data_pipeline.extract import ROW, Source, read_csv_frame, read_xlsx_frames
 from data_pipeline.formats.base import (
     FileWarning,
     Format,
+    Money,
     Parsed,
     RejectCollector,
     WarningCollector,
@@ -126,7 +127,6 @@ def _quality_checks(grants: pd.DataFrame, checks: GrantChecks) -> None:
 
 
 def _read_grants(
-    format_id: str,
     raw: pd.DataFrame,
     canonical: pd.DataFrame,
     signatures: pd.Series,
@@ -149,7 +149,7 @@ def _parsed(
     rows_read: int,
     kept: pd.DataFrame,
     rows: pd.Series,
-    money: Any,
+    money: Money,
     records: pd.DataFrame,
     warnings: list[FileWarning],
     meta: dict[str, Any],
@@ -255,7 +255,7 @@ def parse_json(source: Source, config: Config) -> Parsed:
     signatures = pd.Series(
         [json.dumps(g, sort_keys=True, default=str) for g in grants], index=raw.index
     )
-    kept, rejected = _read_grants("360giving-json", raw, canonical, signatures, checks, rejects, [])
+    kept, rejected = _read_grants(raw, canonical, signatures, checks, rejects, [])
     _standard_warnings(grants, warnings)
     records = rejects.records(raw_columns=[ROW])
     if not records.empty:
@@ -332,9 +332,7 @@ def _parse_flat(
     )
     signatures = row_signatures(flat.raw.drop(columns=[ROW]))
     other_dates = [flat.wide[key] for key, found in flat.fields.items() if date_forms(found.schema)]
-    kept, rejected = _read_grants(
-        format_id, flat.raw, canonical, signatures, checks, rejects, other_dates
-    )
+    kept, rejected = _read_grants(flat.raw, canonical, signatures, checks, rejects, other_dates)
     records = [rejects.records()]
     for orphan in orphans:
         sheet_rejects = RejectCollector(orphan.raw)
