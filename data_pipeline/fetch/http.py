@@ -6,7 +6,8 @@
 - Bounded: a timeout on every socket operation and on the whole download, a size cap checked
   against ``Content-Length`` before reading and against the bytes as they arrive.
 - Patient: timeouts, dropped connections, ``429`` and ``5xx`` are retried with exponential
-  back-off (``Retry-After`` is honoured up to the back-off's ceiling); other answers are not.
+  back-off (``Retry-After``, in seconds or as a date, is honoured up to the back-off's
+  ceiling); other answers are not.
 - Honest: a ``User-Agent`` that names the product, and an HTML page served where data was
   expected (a login page, a "not found" page answered with 200) is a failure, not data.
 """
@@ -19,6 +20,8 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC
+from email.utils import parsedate_to_datetime
 from http.client import HTTPException
 
 CHUNK = 1 << 16
@@ -67,6 +70,23 @@ def looks_like_html(content: bytes) -> bool:
     """True for an HTML page: what a server sends when the file is gone or behind a login."""
     head = content[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body"))
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header: a number of seconds or an HTTP date
+    (RFC 9110); None when it is missing or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(when.timestamp() - (time.time() if now is None else now), 0.0)
 
 
 def fetch(
@@ -163,9 +183,9 @@ def _attempt(url: str, politeness: Politeness, etag: str | None, modified: str |
             error.code,
             retry=error.code in RETRIABLE_STATUSES,
         )
-        retry_after = error.headers.get("Retry-After") if error.headers else None
-        if retry_after and retry_after.isdigit():
-            failure.retry_after = float(retry_after)
+        failure.retry_after = retry_after_seconds(
+            error.headers.get("Retry-After") if error.headers else None
+        )
         raise failure from None
     except TimeoutError:
         raise _Failure(f"timed out after {politeness.timeout_seconds:g} s", retry=True) from None

@@ -9,6 +9,7 @@ import gzip
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -117,7 +118,21 @@ def test_first_refresh_loads_the_open_files_and_records_each_failure(world: Worl
     assert len(loaded) >= 10
     trafford = sources["Grants 2013 - 2017"]
     assert trafford["publisher"] == "Trafford Metropolitan Borough Council"
-    assert str(trafford["period_start"]) == "2013-04-01" or trafford["period_start"] is not None
+    # The period its data covers: the earliest and latest award dates of the file's grants.
+    assert (str(trafford["period_start"]), str(trafford["period_end"])) == (
+        "2013-01-18",
+        "2024-06-19",
+    )
+    # A national funder's file covers the dates of the grants kept in the area, not its own.
+    with world.engine.connect() as conn:
+        kept = conn.execute(
+            select(func.min(fct_grants.c.award_date), func.max(fct_grants.c.award_date)).where(
+                fct_grants.c.funder_org_id == "GB-CHC-1159982"
+            )
+        ).one()
+    power = sources["Power to Change Grants 2015-2016"]
+    assert (power["period_start"], power["period_end"]) == tuple(kept)
+    assert isinstance(power["period_start"], date) and power["period_start"] > date(2015, 1, 1)
     assert world.server.served.requests
     assert all(
         ua.startswith("PC-Research-Observatory/") for _path, ua, _s in world.server.served.requests
