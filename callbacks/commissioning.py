@@ -8,8 +8,8 @@ from typing import Any
 
 from dash import ALL, Input, Output, State, callback, ctx, dcc, no_update
 
-from components import contracts_table as table
 from components import ids
+from components.views import contracts_table as table
 from warehouse.db import shared_engine
 from warehouse.queries.commissioning import contracts_csv_rows, contracts_page
 from warehouse.queries.empty_states import COMMISSIONS, why_empty

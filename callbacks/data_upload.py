@@ -14,9 +14,10 @@ from typing import Any
 import flask
 from dash import Input, Output, callback, html
 
-from components import ids, quality_report
-from components import quality_tables as quality
-from components import upload_card as card
+from components import ids
+from components.views import quality_report
+from components.views import quality_tables as quality
+from components.views import upload_card as card
 from warehouse import load_jobs
 from warehouse.db import shared_engine
 from warehouse.queries import file_quality, load_runs

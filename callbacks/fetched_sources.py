@@ -6,8 +6,8 @@ from typing import Any
 
 from dash import Input, Output, callback
 
-from components import fetched_sources as view
-from components import quality_tables as tables
+from components.views import fetched_sources as view
+from components.views import quality_tables as tables
 from warehouse.db import shared_engine
 from warehouse.queries.fetched_sources import fetched_sources
 

@@ -9,7 +9,8 @@ from typing import Any
 
 from dash import Input, Output, callback, ctx, no_update
 
-from components import gap_panels, ids
+from components import ids
+from components.views import gap_panels
 from warehouse.db import shared_engine
 from warehouse.gap_scores import concentration_sentence
 from warehouse.queries import gaps

@@ -12,8 +12,9 @@ from urllib.parse import unquote
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx
 from dash.development.base_component import Component
 
-from components import ids, impact_case, impact_list
-from components.research_cards import staff_drafts_note
+from components import ids
+from components.drafts import staff_drafts_note
+from components.views import impact_case, impact_list
 from warehouse.db import shared_engine
 from warehouse.queries.empty_states import DECISIONS, why_empty
 from warehouse.queries.filters import Filters

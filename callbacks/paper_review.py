@@ -9,7 +9,7 @@ from typing import Any
 
 from dash import ALL, Input, Output, State, callback, ctx
 
-from components import paper_review as view
+from components.views import paper_review as view
 from warehouse.db import shared_engine
 from warehouse.editing import EditingError
 from warehouse.paper_review import (

@@ -9,7 +9,7 @@ import flask
 from dash import Input, Output, callback, hooks
 from dash import get_relative_path as relative_path
 
-from components import quality_tables as tables
+from components.views import quality_tables as tables
 from warehouse.db import shared_engine
 from warehouse.queries import quality
 

@@ -18,8 +18,8 @@ from dash import ALL, Input, Output, State, callback, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from components import ids
-from components.recommendation_cards import recommendation_page
-from components.recommendation_editor import KEEP, NEW, editor_panel, history_section
+from components.views.recommendation_cards import recommendation_page
+from components.views.recommendation_editor import KEEP, NEW, editor_panel, history_section
 from warehouse import editing
 from warehouse.db import shared_engine
 from warehouse.queries.recommendations import STATUSES, recommendation_detail

@@ -11,7 +11,7 @@ from dash import ClientsideFunction, Input, Output, callback, clientside_callbac
 from dash.development.base_component import Component
 
 from components import ids
-from components.recommendation_cards import (
+from components.views.recommendation_cards import (
     recommendation_not_found,
     recommendation_page,
     rollup_table,

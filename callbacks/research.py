@@ -13,12 +13,12 @@ from dash import ClientsideFunction, Input, Output, State, callback, clientside_
 from dash.development.base_component import Component
 
 from components import ids
-from components.research_cards import (
+from components.drafts import staff_drafts_note
+from components.views.research_cards import (
     count_text,
     project_not_found,
     project_page,
     results_list,
-    staff_drafts_note,
 )
 from warehouse.db import shared_engine
 from warehouse.queries.empty_states import PROJECTS, why_empty

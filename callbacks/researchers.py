@@ -9,7 +9,7 @@ from dash import Input, Output, State, callback, ctx, dcc
 from dash.development.base_component import Component
 
 from components import ids
-from components.researcher_cards import advice_services_list, count_text, directory_cards
+from components.views.researcher_cards import advice_services_list, count_text, directory_cards
 from warehouse.db import shared_engine
 from warehouse.queries.empty_states import RESEARCHERS, why_empty
 from warehouse.queries.filters import Filters

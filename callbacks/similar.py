@@ -6,7 +6,7 @@ from dash import Input, Output, State, callback
 from dash.development.base_component import Component
 
 from components import ids
-from components.similar_search import (
+from components.views.similar_search import (
     MAX_DESCRIPTION_CHARS,
     MAX_TITLE_CHARS,
     empty_query_message,

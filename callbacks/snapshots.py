@@ -15,7 +15,7 @@ from dash import ClientsideFunction, Input, Output, callback, clientside_callbac
 from dash.development.base_component import Component
 
 from components import ids
-from components.snapshot_view import (
+from components.views.snapshot_view import (
     freeze_form,
     overview_panel,
     snapshot_href,

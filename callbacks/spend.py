@@ -9,7 +9,7 @@ from dash import Input, Output, callback
 from dash import get_relative_path as relative_path
 
 from components import ids
-from components.spend_view import api_links, count_text, recipients_table, status_text
+from components.views.spend_view import api_links, count_text, recipients_table, status_text
 from warehouse.db import shared_engine
 from warehouse.queries.filters import Filters
 from warehouse.queries.spend import TOP_RECIPIENTS_SHOWN, spend_recipients, spend_status

@@ -23,7 +23,7 @@ DIRECTORY_PAGER = "directory-pager"
 DIRECTORY_CSV = "directory-csv"
 DIRECTORY_CSV_DOWNLOAD = "directory-csv-download"
 ADVICE_SERVICES = "advice-services"
-# Spend over £500 with P&C grant recipients (components/spend_view.py)
+# Spend over £500 with P&C grant recipients (components/views/spend_view.py)
 SPEND_STATUS = "spend-status"
 SPEND_RECIPIENTS = "spend-recipients"
 SPEND_RECIPIENTS_COUNT = "spend-recipients-count"
@@ -44,7 +44,7 @@ RECOMMENDATIONS_ROLLUP = "recommendations-rollup"
 RECOMMENDATION_ID = "recommendation-id"
 RECOMMENDATION_DETAIL = "recommendation-detail"
 RECOMMENDATION_TITLE = "recommendation-title"
-# Editing by workstream leads (components/recommendation_editor.py)
+# Editing by workstream leads (components/views/recommendation_editor.py)
 RECOMMENDATION_EDITOR = "recommendation-editor"
 RECOMMENDATION_HISTORY = "recommendation-history"
 EDITOR_VERSION = "editor-version"
@@ -63,7 +63,7 @@ EDITOR_MILESTONE_DONE = "editor-milestone-done"
 EDITOR_MILESTONE_VERSIONS = "editor-milestone-versions"
 EDITOR_MILESTONE_SAVE = "editor-milestone-save"
 PUBLISH_UPDATE = "publish-update"  # with the update's id: {"type": PUBLISH_UPDATE, "update": id}
-# Board snapshots (components/snapshot_view.py)
+# Board snapshots (components/views/snapshot_view.py)
 SNAPSHOTS_QUERY = "snapshots-query"
 SNAPSHOTS_LIST = "snapshots-list"
 SNAPSHOTS_FREEZE = "snapshots-freeze"
@@ -71,7 +71,7 @@ SNAPSHOT_ID = "snapshot-id"
 SNAPSHOT_DETAIL = "snapshot-detail"
 SNAPSHOT_TITLE = "snapshot-title"
 OVERVIEW_SNAPSHOT = "overview-snapshot"
-# The data officer's upload and load runs (components/upload_card.py, admin only)
+# The data officer's upload and load runs (components/views/upload_card.py, admin only)
 DATA_ADMIN = "data-admin"
 DATA_UPLOAD_FORM = "data-upload-form"
 DATA_UPLOAD_FILE = "data-upload-file"

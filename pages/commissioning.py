@@ -3,8 +3,8 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from components.chart_card import chart_card
-from components.contracts_table import contracts_table
 from components.filter_bar import FilterSpec, filter_bar
+from components.views.contracts_table import contracts_table
 
 dash.register_page(
     __name__,

@@ -2,8 +2,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from components import fetched_sources, ids
-from components import quality_tables as q
+from components import ids
+from components.views import fetched_sources
+from components.views import quality_tables as q
 
 dash.register_page(
     __name__,

@@ -2,9 +2,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
-from components import gap_panels
 from components.chart_card import chart_card
 from components.filter_bar import FilterSpec, filter_bar
+from components.views import gap_panels
 
 dash.register_page(
     __name__,

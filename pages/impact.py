@@ -4,8 +4,8 @@ from dash import html
 
 from components.chart_card import chart_card
 from components.filter_bar import FilterSpec, filter_bar
-from components.impact_list import decisions_list
-from components.paper_review import impact_link_slot
+from components.views.impact_list import decisions_list
+from components.views.paper_review import impact_link_slot
 
 dash.register_page(
     __name__,

@@ -1,7 +1,7 @@
 import dash
 from dash import dcc, html
 
-from components import impact_case
+from components.views import impact_case
 
 SITE = "P&C Research Observatory"
 

@@ -1,7 +1,7 @@
 import dash
 from dash import html
 
-from components.paper_review import page_layout
+from components.views.paper_review import page_layout
 
 SITE = "P&C Research Observatory"
 

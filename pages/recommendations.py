@@ -5,7 +5,7 @@ from dash import dcc, html
 from components import ids
 from components.chart_card import chart_card
 from components.filter_bar import FilterSpec, filter_bar
-from components.recommendation_cards import legends
+from components.views.recommendation_cards import legends
 
 dash.register_page(
     __name__,

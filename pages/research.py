@@ -5,7 +5,7 @@ from dash import html
 from components import ids
 from components.chart_card import chart_card
 from components.filter_bar import FilterSpec, filter_bar
-from components.similar_search import similar_panel
+from components.views.similar_search import similar_panel
 
 dash.register_page(
     __name__,

@@ -5,7 +5,7 @@ from dash import html
 from components import ids
 from components.chart_card import chart_card
 from components.filter_bar import FilterSpec, filter_bar
-from components.researcher_cards import directory_section
+from components.views.researcher_cards import directory_section
 
 dash.register_page(
     __name__,

@@ -4,7 +4,7 @@ from dash import html
 
 from components.chart_card import chart_card
 from components.filter_bar import FilterSpec, filter_bar
-from components.spend_view import recipients_card, spend_status
+from components.views.spend_view import recipients_card, spend_status
 
 dash.register_page(
     __name__,

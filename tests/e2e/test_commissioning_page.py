@@ -17,8 +17,8 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine, text
 
-from components import contracts_table as contracts
 from components.ids import chart_part, dom_id, filter_control
+from components.views import contracts_table as contracts
 from figures.provenance import table_rows
 from tests.e2e.conftest import ConsoleErrors, screenshot, serious_accessibility_violations
 from warehouse.queries.commissioning import CONTRACTS_PAGE_SIZE as PAGE_SIZE

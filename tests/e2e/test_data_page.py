@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine, text
 
-from components import quality_tables as tables
+from components.views import quality_tables as tables
 from tests.e2e.conftest import ConsoleErrors, screenshot, serious_accessibility_violations
 
 SECRET = "REJECTED-SECRET-4821"

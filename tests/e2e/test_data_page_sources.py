@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from playwright.sync_api import Page, expect
 
-from components import fetched_sources
+from components.views import fetched_sources
 from data_pipeline.config import load_config
 from data_pipeline.fetch.refresh import refresh
 from data_pipeline.fetch.settings import FetchSettings

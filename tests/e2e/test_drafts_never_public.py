@@ -33,8 +33,8 @@ import pytest
 from playwright.sync_api import Browser, Page, Response, expect
 from sqlalchemy import Engine, text
 
+from components.drafts import DRAFT_LABEL
 from components.ids import RESEARCH_COUNT
-from components.research_cards import DRAFT_LABEL
 from tests.e2e.conftest import ConsoleErrors, screenshot, watch_for_errors
 from warehouse import users
 from warehouse.db import make_engine

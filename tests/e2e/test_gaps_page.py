@@ -15,8 +15,8 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine, text
 
-from components import gap_panels
 from components.ids import chart_part, dom_id, filter_control
+from components.views import gap_panels
 from figures.provenance import table_rows
 from tests.e2e.conftest import ConsoleErrors, screenshot, serious_accessibility_violations
 

@@ -16,8 +16,8 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine, text
 
-from components import impact_list
 from components.ids import chart_part, dom_id, filter_control
+from components.views import impact_list
 from figures.provenance import table_rows
 from tests.e2e.conftest import (
     ARTIFACTS,

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from components import contracts_table
+from components.views import contracts_table
 from figures.charts import REGISTRY
 from figures.commissioning import (
     collaborative_share_figure,

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from dash import html
 
-from components import gap_panels
+from components.views import gap_panels
 from figures.charts import REGISTRY
 from figures.gaps import (
     GAP_COLOUR,

@@ -10,8 +10,8 @@ import plotly.graph_objects as go
 import pytest
 from dash import html
 
-from components import impact_list
-from components.impact_case import case_study_page, impact_summary
+from components.views import impact_list
+from components.views.impact_case import case_study_page, impact_summary
 from figures.charts import REGISTRY
 from figures.impact import (
     LABEL_LENGTH,

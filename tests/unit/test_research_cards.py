@@ -6,15 +6,9 @@ from datetime import date
 
 import pandas as pd
 
-from components.research_cards import (
-    NO_METHODOLOGY,
-    count_text,
-    money,
-    project_card,
-    project_href,
-    project_years,
-    results_list,
-)
+from components.format import money, project_years
+from components.links import project_href
+from components.views.research_cards import NO_METHODOLOGY, count_text, project_card, results_list
 
 
 def _text(component: object) -> str:

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from dash import dcc, html
 
-from components import similar_search
+from components.views import similar_search
 from warehouse import similarity
 from warehouse.similarity import build_index, rank, terms_of
 

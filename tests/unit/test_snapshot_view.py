@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from components.snapshot_view import _headline_change as headline_change
-from components.snapshot_view import headline_value, overview_panel, snapshot_href
+from components.views.snapshot_view import _headline_change as headline_change
+from components.views.snapshot_view import headline_value, overview_panel, snapshot_href
 from warehouse.snapshots import clean_name, slug
 
 

@@ -8,7 +8,6 @@ false (only ever fetched for staff who may see drafts) are marked "Draft — not
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
 from typing import Any
 from urllib.parse import quote
 
@@ -16,7 +15,10 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
+from components.drafts import badge, draft_badge, draft_banner, is_draft
 from components.empty_state import empty_alert, is_filtered
+from components.format import long_date, money, present, project_years, readable
+from components.links import project_href
 
 STATUS_BADGES = {
     "completed": "text-bg-success",
@@ -24,68 +26,6 @@ STATUS_BADGES = {
     "planned": "text-bg-secondary",
 }
 NO_METHODOLOGY = "Methodology not described"
-DRAFT_LABEL = "Draft — not public"
-
-
-def project_href(project_id: str) -> str:
-    """The address of a project's page."""
-    return f"/research/{quote(str(project_id), safe='')}"
-
-
-def _present(value: Any) -> bool:
-    if value is None:
-        return False
-    try:
-        if pd.isna(value):
-            return False
-    except (TypeError, ValueError):
-        pass
-    return str(value).strip() != ""
-
-
-def _as_date(value: Any) -> date | None:
-    if not _present(value):
-        return None
-    if isinstance(value, date):
-        return value
-    return pd.Timestamp(str(value)).date()
-
-
-def long_date(value: Any) -> str:
-    """A date as ``12 June 2025``; empty when missing."""
-    day = _as_date(value)
-    return f"{day.day} {day:%B %Y}" if day else ""
-
-
-def project_years(start: Any, end: Any) -> str:
-    """``2019–2021``, ``2024``, ``From 2024``, or ``Dates not given``."""
-    first, last = _as_date(start), _as_date(end)
-    if first and last:
-        return str(first.year) if first.year == last.year else f"{first.year}–{last.year}"
-    if first:
-        return f"From {first.year}"
-    if last:
-        return f"Until {last.year}"
-    return "Dates not given"
-
-
-def money(pence: Any, currency: Any = "GBP") -> str:
-    """Pounds with thousands separators, pence only when there are some (``£12,500``,
-    ``£12,500.50``); another currency by its code (``5,000 EUR``)."""
-    if not _present(pence):
-        return "Amount not given"
-    sign = "-" if int(pence) < 0 else ""
-    whole, part = divmod(abs(int(pence)), 100)
-    amount = f"{whole:,}" if part == 0 else f"{whole:,}.{part:02d}"
-    code = str(currency).upper() if _present(currency) else "GBP"
-    return f"{sign}£{amount}" if code == "GBP" else f"{sign}{amount} {code}"
-
-
-def readable(value: Any) -> str:
-    """A vocabulary value for readers: ``co-produce`` -> ``Co-produce``, ``in_progress`` ->
-    ``In progress``."""
-    text = str(value).replace("_", " ")
-    return text[:1].upper() + text[1:]
 
 
 def count_text(total: int) -> str:
@@ -93,59 +33,17 @@ def count_text(total: int) -> str:
     return f"{total:,} project" if total == 1 else f"{total:,} projects"
 
 
-def _badge(text: str, style: str) -> html.Span:
-    return html.Span(text, className=f"badge {style} fw-normal")
-
-
 def status_badge(status: Any) -> html.Span:
-    return _badge(readable(status), STATUS_BADGES.get(str(status), "text-bg-secondary"))
+    return badge(readable(status), STATUS_BADGES.get(str(status), "text-bg-secondary"))
 
 
 def participation_badge(level: Any) -> html.Span:
-    label = f"Participation: {readable(level)}" if _present(level) else "Participation not recorded"
-    return _badge(label, "bg-body-tertiary text-body border")
+    label = f"Participation: {readable(level)}" if present(level) else "Participation not recorded"
+    return badge(label, "bg-body-tertiary text-body border")
 
 
 def methodology_flag() -> html.Span:
-    return _badge(NO_METHODOLOGY, "text-bg-warning methodology-missing")
-
-
-def is_draft(row: Mapping[str, Any]) -> bool:
-    """True only for a row the query marked unpublished (staff views)."""
-    published = row.get("is_published", True)
-    return _present(published) and not bool(published)
-
-
-def draft_badge() -> html.Span:
-    return _badge(DRAFT_LABEL, "text-bg-danger draft-badge")
-
-
-def draft_banner(kind: str) -> dbc.Alert:
-    """The notice above a draft record's page (staff only)."""
-    return dbc.Alert(
-        [
-            html.Strong(f"{DRAFT_LABEL}. "),
-            f"This {kind} is a draft. You see it because you are signed in as staff who may "
-            "see drafts; the public gets “not found” at this address until it is published.",
-        ],
-        color="danger",
-        className="draft-banner",
-    )
-
-
-def staff_drafts_note(drafts: int, kind: str, counted: str) -> html.P:
-    """The caption staff see above a list that includes drafts: how many, and that the
-    figures beside it count published records only."""
-    kinds = kind if drafts == 1 else f"{kind}s"
-    return html.P(
-        [
-            html.Strong("Staff view: "),
-            f"this list includes {drafts:,} draft {kinds}, marked “{DRAFT_LABEL}”. "
-            f"{counted} count published {kind}s only, as the public sees them.",
-        ],
-        className="small text-body-secondary border-start border-danger border-3 ps-2 "
-        "staff-drafts-note",
-    )
+    return badge(NO_METHODOLOGY, "text-bg-warning methodology-missing")
 
 
 def project_card(row: Mapping[str, Any]) -> dbc.Card:
@@ -155,7 +53,7 @@ def project_card(row: Mapping[str, Any]) -> dbc.Card:
     meta = [
         status_badge(row.get("status")),
         participation_badge(row.get("participation_level")),
-        _badge(
+        badge(
             project_years(row.get("start_date"), row.get("end_date")),
             "bg-body-tertiary text-body border",
         ),
@@ -166,9 +64,9 @@ def project_card(row: Mapping[str, Any]) -> dbc.Card:
     if draft:
         meta.insert(0, draft_badge())
     details = []
-    if _present(row.get("provider_name")):
+    if present(row.get("provider_name")):
         details.append(f"Run by {row['provider_name']}")
-    if _present(row.get("topics")):
+    if present(row.get("topics")):
         details.append(f"Topics: {row['topics']}")
     return dbc.Card(
         dbc.CardBody(
@@ -179,9 +77,9 @@ def project_card(row: Mapping[str, Any]) -> dbc.Card:
                 ),
                 html.Div(meta, className="d-flex flex-wrap gap-1 mb-2"),
                 html.P(
-                    summary if _present(summary) else "No lay summary yet.",
+                    summary if present(summary) else "No lay summary yet.",
                     className="card-text mb-1"
-                    if _present(summary)
+                    if present(summary)
                     else "card-text mb-1 fst-italic text-body-secondary",
                 ),
                 html.P(" · ".join(details), className="small text-body-secondary mb-0")
@@ -243,9 +141,9 @@ def _facts(
     pairs: list[tuple[str, str]] = [
         ("Years", project_years(project.get("start_date"), project.get("end_date"))),
     ]
-    if _present(project.get("provider_name")):
+    if present(project.get("provider_name")):
         pairs.append(("Run by", str(project["provider_name"])))
-    if _present(project.get("methods")):
+    if present(project.get("methods")):
         pairs.append(("Methods", str(project["methods"])))
     if topics:
         pairs.append(("Topics", "; ".join(topics)))
@@ -253,7 +151,7 @@ def _facts(
         pairs.append(("Wards", "; ".join(wards)))
     if populations:
         pairs.append(("Who with", "; ".join(populations)))
-    if _present(project.get("budget_pence")):
+    if present(project.get("budget_pence")):
         pairs.append(("Budget", money(project["budget_pence"], project.get("currency"))))
     items: list[Any] = []
     for term, definition in pairs:
@@ -282,9 +180,9 @@ def _outputs(outputs: pd.DataFrame) -> Any:
         return _none_yet("No outputs or documents listed yet.")
     items = []
     for row in outputs.to_dict("records"):
-        kind = f" ({row['output_type']})" if _present(row.get("output_type")) else ""
+        kind = f" ({row['output_type']})" if present(row.get("output_type")) else ""
         title = str(row["title"])
-        link: Any = html.A(title, href=row["url"]) if _present(row.get("url")) else title
+        link: Any = html.A(title, href=row["url"]) if present(row.get("url")) else title
         items.append(html.Li([link, kind]))
     return html.Ul(items, className="mb-0")
 
@@ -315,7 +213,7 @@ def _funding(grants: pd.DataFrame, commissions: pd.DataFrame) -> list[Any]:
                 [
                     (
                         row["title"],
-                        row["funder_name"] if _present(row.get("funder_name")) else "Not given",
+                        row["funder_name"] if present(row.get("funder_name")) else "Not given",
                         row["financial_year"],
                         html.Span(
                             money(row["amount_pence"], row["currency"]), className="text-nowrap"
@@ -333,8 +231,8 @@ def _funding(grants: pd.DataFrame, commissions: pd.DataFrame) -> list[Any]:
                 ["Commission", "Buyer", "Stage", "Value"],
                 [
                     (
-                        row["title"] if _present(row.get("title")) else row["ocid"],
-                        row["buyer_name"] if _present(row.get("buyer_name")) else "Not given",
+                        row["title"] if present(row.get("title")) else row["ocid"],
+                        row["buyer_name"] if present(row.get("buyer_name")) else "Not given",
                         readable(row["stage"]),
                         html.Span(
                             money(row["value_pence"], row["currency"]), className="text-nowrap"
@@ -355,7 +253,7 @@ def _decisions(decisions: pd.DataFrame) -> Any:
     for row in decisions.to_dict("records"):
         title = str(row["title"])
         heading: Any = (
-            html.A(title, href=row["document_url"]) if _present(row.get("document_url")) else title
+            html.A(title, href=row["document_url"]) if present(row.get("document_url")) else title
         )
         where = f"{row['decision_body']}, {long_date(row['decision_date'])}"
         body: list[Any] = [
@@ -368,8 +266,8 @@ def _decisions(decisions: pd.DataFrame) -> Any:
                 className="small text-body-secondary mb-1",
             ),
         ]
-        if _present(row.get("snippet")):
-            page = f" (page {row['page']})" if _present(row.get("page")) else ""
+        if present(row.get("snippet")):
+            page = f" (page {row['page']})" if present(row.get("page")) else ""
             body.append(
                 html.Blockquote(
                     f"“{row['snippet']}”{page}",
@@ -411,15 +309,15 @@ def _researchers(researchers: pd.DataFrame, unlisted: int) -> list[Any]:
         cards = []
         for row in researchers.to_dict("records"):
             lines: list[Any] = [html.H3(str(row["display_name"]), className="h6 mb-1")]
-            if _present(row.get("skills")):
+            if present(row.get("skills")):
                 lines.append(html.P(f"Skills: {row['skills']}", className="small mb-1"))
-            if _present(row.get("languages")):
+            if present(row.get("languages")):
                 lines.append(html.P(f"Languages: {row['languages']}", className="small mb-1"))
             contacts: list[Any] = []
-            if _present(row.get("contact_email")):
+            if present(row.get("contact_email")):
                 email = str(row["contact_email"])
                 contacts.append(html.A(email, href=f"mailto:{email}"))
-            if _present(row.get("contact_phone")):
+            if present(row.get("contact_phone")):
                 if contacts:
                     contacts.append(" · ")
                 contacts.append(html.Span(str(row["contact_phone"]), className="text-nowrap"))
@@ -460,13 +358,13 @@ def project_page(
         _section(
             "Summary",
             html.P(str(summary), className="lead mb-0")
-            if _present(summary)
+            if present(summary)
             else _none_yet("No lay summary yet."),
             section_id="project-summary",
         ),
         _section("Methodology", *_methodology(project), section_id="project-methodology"),
     ]
-    if _present(project.get("findings")):
+    if present(project.get("findings")):
         sections.append(
             _section(
                 "Findings",

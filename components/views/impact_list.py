@@ -13,8 +13,10 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
+from components.drafts import draft_badge, is_draft
 from components.empty_state import is_filtered, reason_text
-from components.research_cards import draft_badge, is_draft, long_date, project_href, readable
+from components.format import long_date, readable
+from components.links import project_href
 
 CARD = "impact-decisions"
 BODY = "impact-decisions-body"

@@ -15,7 +15,8 @@ import pandas as pd
 from dash import dcc, html
 
 from components import ids
-from components.research_cards import money, project_href, readable
+from components.format import money, readable
+from components.links import project_href
 
 HEADING_ID = "similar-heading"
 STRONG_SCORE = 0.5

@@ -14,7 +14,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from components.research_cards import long_date
+from components.format import long_date
 
 QUEUE = "paper-review-queue"
 STATUS = "paper-review-status"

@@ -15,7 +15,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import html
 
-from components.research_cards import money
+from components.format import money
 
 Record = Mapping[str, Any]
 MONEY = "data-load-money"

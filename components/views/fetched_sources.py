@@ -8,7 +8,7 @@ from typing import Any
 
 from dash import html
 
-from components import quality_tables as q
+from components.views import quality_tables as q
 
 SOURCES = "quality-fetched-sources"
 HEADING = "quality-fetched-sources-heading"

@@ -16,8 +16,8 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.cards import headline_card
-from components.recommendation_cards import rag_badge, recommendation_href, status_badge
-from components.research_cards import long_date, money
+from components.format import long_date, money
+from components.views.recommendation_cards import rag_badge, recommendation_href, status_badge
 
 FREEZE_ERRORS = {
     "name-empty": ("name", "Give the snapshot a name, e.g. Health and Wellbeing Board."),

@@ -11,16 +11,10 @@ from typing import Any
 import pandas as pd
 from dash import dcc, html
 
-from components.impact_list import present
-from components.research_cards import (
-    draft_badge,
-    draft_banner,
-    is_draft,
-    long_date,
-    project_href,
-    project_years,
-    readable,
-)
+from components.drafts import draft_badge, draft_banner, is_draft
+from components.format import long_date, project_years, readable
+from components.links import project_href
+from components.views.impact_list import present
 
 PROJECT_ID = "impact-case-project-id"
 TITLE = "impact-case-title"

@@ -16,7 +16,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from components.research_cards import long_date, money, project_href
+from components.format import long_date, money
+from components.links import project_href
 
 STATUS_MEANINGS: dict[str, tuple[str, str, str]] = {
     # status: (label, meaning, Bootstrap badge classes)

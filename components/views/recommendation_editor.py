@@ -18,8 +18,8 @@ import pandas as pd
 from dash import dcc, html
 
 from components import ids
-from components.recommendation_cards import RAG_MEANINGS, present, status_label
-from components.research_cards import long_date
+from components.format import long_date
+from components.views.recommendation_cards import RAG_MEANINGS, present, status_label
 
 # The "no change" choice of each select: an empty value would leave dbc.Select blank.
 KEEP = "keep"
