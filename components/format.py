@@ -1,27 +1,32 @@
 """How the dashboard writes money, dates and vocabulary values for readers: one way each.
 
 Plain functions of plain values, without Dash, so every page and view formats a figure the same
-way and a test can pin each format once.
+way and a test can pin each format once. Money (and ``present``, which money needs) is written
+in ``figures.money``, because charts label money too and ``figures`` may not import
+``components``; it is re-exported here so that views need one module for every format.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
 
+from figures.money import money, pounds, present, signed_money
 
-def present(value: Any) -> bool:
-    """False for ``None``, NaN, NaT and blank text; True for anything else."""
-    if value is None:
-        return False
-    try:
-        if pd.isna(value):
-            return False
-    except (TypeError, ValueError):
-        pass
-    return str(value).strip() != ""
+__all__ = [
+    "as_date",
+    "date_time",
+    "long_date",
+    "money",
+    "pounds",
+    "present",
+    "project_years",
+    "readable",
+    "short_date",
+    "signed_money",
+]
 
 
 def as_date(value: Any) -> date | None:
@@ -39,6 +44,25 @@ def long_date(value: Any) -> str:
     return f"{day.day} {day:%B %Y}" if day else ""
 
 
+def short_date(value: Any) -> str:
+    """A date as ``9 Mar 2024``, for tables; text that is not a date is shown as it is."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    day = as_date(value)
+    return f"{day.day} {day:%b %Y}" if day else ""
+
+
+def date_time(value: Any, zone: str = "") -> str:
+    """A moment as ``9 Mar 2024 14:05`` (``zone`` follows, e.g. ``UTC``); a date alone as
+    ``short_date`` writes it."""
+    if isinstance(value, datetime):
+        return f"{short_date(value)} {value:%H:%M}" + (f" {zone}" if zone else "")
+    return short_date(value)
+
+
 def project_years(start: Any, end: Any) -> str:
     """``2019–2021``, ``2024``, ``From 2024``, or ``Dates not given``."""
     first, last = as_date(start), as_date(end)
@@ -49,18 +73,6 @@ def project_years(start: Any, end: Any) -> str:
     if last:
         return f"Until {last.year}"
     return "Dates not given"
-
-
-def money(pence: Any, currency: Any = "GBP") -> str:
-    """Pounds with thousands separators, pence only when there are some (``£12,500``,
-    ``£12,500.50``); another currency by its code (``5,000 EUR``)."""
-    if not present(pence):
-        return "Amount not given"
-    sign = "-" if int(pence) < 0 else ""
-    whole, part = divmod(abs(int(pence)), 100)
-    amount = f"{whole:,}" if part == 0 else f"{whole:,}.{part:02d}"
-    code = str(currency).upper() if present(currency) else "GBP"
-    return f"{sign}£{amount}" if code == "GBP" else f"{sign}{amount} {code}"
 
 
 def readable(value: Any) -> str:

@@ -3,13 +3,13 @@ conditions and the days from call to award. Pure: DataFrame in, figure out."""
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import plotly.graph_objects as go
 
+from figures.funding import money_axis
+from figures.money import pounds
 from figures.registry import Chart
-from figures.style import PALETTE, add_reference_line, apply_style, pounds
+from figures.style import PALETTE, add_reference_line, apply_style
 
 SOURCE = "OCDS commissioning releases"
 
@@ -40,26 +40,6 @@ def _label(mapping: dict[str, str], value: str) -> str:
 
 def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
-
-
-def _money_axis(largest_pounds: float, *, count: int = 5) -> dict[str, object]:
-    """Axis ticks at round amounts, labelled as the cards write money (£5m, £250k)."""
-    if largest_pounds <= 0:
-        return {"tickvals": [0], "ticktext": ["£0"]}
-    raw_step = largest_pounds / count
-    magnitude = 10 ** math.floor(math.log10(raw_step))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw_step)
-    ticks = [i * step for i in range(int(largest_pounds // step) + 2)]
-    return {"tickvals": ticks, "ticktext": [_round_pounds(t) for t in ticks]}
-
-
-def _round_pounds(value: float) -> str:
-    """A round amount as an axis label: £0, £500, £250k, £2.5m."""
-    if value >= 1_000_000:
-        return f"£{value / 1_000_000:g}m"
-    if value >= 1_000:
-        return f"£{value / 1_000:g}k"
-    return f"£{value:g}"
 
 
 def pipeline_figure(data: pd.DataFrame, theme: str) -> go.Figure:
@@ -97,7 +77,7 @@ def pipeline_figure(data: pd.DataFrame, theme: str) -> go.Figure:
     figure.update_xaxes(
         title_text="£ value",
         range=[0, largest * 1.15 if largest > 0 else 1],
-        **_money_axis(largest),
+        **money_axis(largest),
     )
     figure.update_layout(showlegend=False)
     return apply_style(figure, theme, height=380)
@@ -129,7 +109,7 @@ def routes_figure(data: pd.DataFrame, theme: str) -> go.Figure:
     figure.update_layout(barmode="stack", showlegend=True)
     figure.update_xaxes(title_text="Financial year", type="category")
     largest = float(data.groupby("financial_year")["value_pence"].sum().max()) / 100
-    figure.update_yaxes(title_text="£ commissioned", **_money_axis(largest))
+    figure.update_yaxes(title_text="£ commissioned", **money_axis(largest))
     return apply_style(figure, theme, height=380)
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from figures.money import money
 from figures.registry import Chart
 from figures.style import PALETTE, add_reference_line, apply_style
 
@@ -282,12 +283,12 @@ def funding_by_decile_summary(data: pd.DataFrame) -> str:
         return "No P&C research grants are placed in a ward."
     ordered = data.sort_values("decile")
     first, last = ordered.iloc[0], ordered.iloc[-1]
-    overall = float(data["amount_pence"].sum()) / float(data["population"].sum()) / 100
+    overall = float(data["amount_pence"].sum()) / float(data["population"].sum())
     return (
-        f"P&C research funding is £{float(first['per_head_pence']) / 100:,.2f} per resident in "
-        f"the wards of decile {int(first['decile'])} and "
-        f"£{float(last['per_head_pence']) / 100:,.2f} in decile {int(last['decile'])} "
-        f"(1 = most deprived); £{overall:,.2f} across all wards."
+        f"P&C research funding is {money(first['per_head_pence'], with_pence=True)} per "
+        f"resident in the wards of decile {int(first['decile'])} and "
+        f"{money(last['per_head_pence'], with_pence=True)} in decile {int(last['decile'])} "
+        f"(1 = most deprived); {money(overall, with_pence=True)} across all wards."
     )
 
 
@@ -303,7 +304,7 @@ def funding_by_decile_figure(data: pd.DataFrame, theme: str) -> go.Figure:
         x=labels,
         y=per_head,
         marker_color=PALETTE[0],
-        text=[f"£{value:,.2f}" for value in per_head],
+        text=[money(pence, with_pence=True) for pence in data["per_head_pence"]],
         textposition="outside",
         cliponaxis=False,
         customdata=data[["wards", "population", "grants", "amount_pence"]].assign(
@@ -317,7 +318,9 @@ def funding_by_decile_figure(data: pd.DataFrame, theme: str) -> go.Figure:
         name="£ per resident",
     )
     overall = float(data["amount_pence"].sum()) / float(data["population"].sum()) / 100
-    add_reference_line(figure, overall, f"all wards, £{overall:,.2f} per resident")
+    add_reference_line(
+        figure, overall, f"all wards, {money(overall * 100, with_pence=True)} per resident"
+    )
     top = float(per_head.max())
     # The first tick says "1 (most deprived)", so the title stays short enough for a phone.
     figure.update_xaxes(title_text="Ward IMD decile", type="category")

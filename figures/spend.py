@@ -12,8 +12,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from figures.funding import money_axis
+from figures.money import pounds
 from figures.registry import Chart
-from figures.style import PALETTE, apply_style, pounds
+from figures.style import PALETTE, apply_style
 
 SOURCE = "Spend over £500 (Transparency Code), matched to 360Giving P&C grant recipients"
 LONGEST_NAME = 38

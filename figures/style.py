@@ -1,8 +1,11 @@
-"""The look every chart shares: light and dark templates, colours, money labels."""
+"""The look every chart shares: light and dark templates, colours, reference lines."""
 
 from __future__ import annotations
 
 import plotly.graph_objects as go
+
+# Money labels are written in figures.money; charts that imported them from here still may.
+from figures.money import pounds as pounds
 
 PALETTE = ["#1f5fa8", "#d9822b", "#2e8b57", "#8e44ad", "#c0392b", "#16a085", "#7f8c8d", "#b8860b"]
 THEMES = {"light": "plotly_white", "dark": "plotly_dark"}
@@ -24,18 +27,6 @@ def apply_style(figure: go.Figure, theme: str = "light", *, height: int = 360) -
     figure.update_xaxes(automargin=True)
     figure.update_yaxes(automargin=True)
     return figure
-
-
-def pounds(pence: float) -> str:
-    """Pence as a short pounds label: £950, £12.3k, £4.56m, −£12.3k."""
-    sign = "−" if pence < 0 else ""
-    value = abs(pence) / 100
-    # The thresholds sit where rounding would carry over, so £999,960 reads £1.00m, not £1000.0k.
-    if value >= 999_950:
-        return f"{sign}£{value / 1_000_000:.2f}m"
-    if value >= 9_999.5:
-        return f"{sign}£{value / 1_000:.1f}k"
-    return f"{sign}£{value:,.0f}"
 
 
 def add_reference_line(figure: go.Figure, y: float, caption: str) -> None:

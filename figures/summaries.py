@@ -17,8 +17,8 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from figures.money import pounds
 from figures.registry import Chart
-from figures.style import pounds
 
 NO_DATA = "No records match these filters."
 TIME_COLUMNS = ("financial_year", "quarter", "year")
@@ -148,18 +148,13 @@ def _over_time(chart: Chart, data: pd.DataFrame, time: str) -> str:
     if money is not None:
         series = _numbers(data[money]).groupby(periods).sum().sort_index()
         label = _capitalise(_noun(chart)) if chart.count_column else "The total"
-        return _trend(label, series, pounds_from_pence)
+        return _trend(label, series, pounds)
     counted = _count_column(chart, data)
     if counted is None:
         return NO_DATA
     suppressed = _has_suppressed(data[counted])
     series = _numbers(data[counted]).fillna(0).groupby(periods).sum().sort_index()
     return _trend(f"The number of {words(counted)}", series, _count, at_least=suppressed)
-
-
-def pounds_from_pence(pence: float) -> str:
-    """Pence as the short pounds label the charts use (£1.20m)."""
-    return pounds(pence)
 
 
 def _latest_spread(
@@ -202,7 +197,7 @@ def _by_category(chart: Chart, data: pd.DataFrame) -> str:
     totals = totals.sort_values(ascending=False, kind="stable")
     total = float(totals.sum())
     top, top_value = str(totals.index[0]), float(totals.iloc[0])
-    fmt = pounds_from_pence if money else _count
+    fmt = pounds if money else _count
     what = "the largest amount" if money else f"the most {words(measure)}"
     share = f" ({_percent(100 * top_value / total)})" if total else ""
     return f"{_capitalise(top)} accounts for {what}: {fmt(top_value)} of {fmt(total)}{share}."
@@ -241,10 +236,10 @@ def funding_by_year_summary(data: pd.DataFrame) -> str:
         if rows.empty:
             continue
         series = _numbers(rows["amount_pence"]).groupby(rows["financial_year"].astype(str)).sum()
-        sentences.append(_trend(label, series.sort_index(), pounds_from_pence))
+        sentences.append(_trend(label, series.sort_index(), pounds))
     if not sentences:
         series = _numbers(data["amount_pence"]).groupby(data["financial_year"].astype(str)).sum()
-        sentences.append(_trend("Grants", series.sort_index(), pounds_from_pence))
+        sentences.append(_trend("Grants", series.sort_index(), pounds))
     return " ".join(sentences)
 
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.empty_state import is_filtered, reason_text
+from components.format import money, present, short_date
 
 CARD = "commissioning-contracts"
 BODY = "commissioning-contracts-body"
@@ -201,25 +201,6 @@ def summary_text(offset: int, shown: int, total: int, reason: str | None = None)
     return f"Rows {offset + 1:,}–{offset + shown:,} of {total:,} contracts and awards"
 
 
-def _money(pence: Any, currency: Any) -> str:
-    if pence is None or pence != pence:
-        return "—"
-    pounds = float(pence) / 100
-    if currency in (None, "", "GBP") or currency != currency:
-        return f"£{pounds:,.0f}"
-    return f"{currency} {pounds:,.0f}"
-
-
-def _day(value: Any) -> str:
-    if value is None or value != value:
-        return "—"
-    if isinstance(value, str):
-        value = date.fromisoformat(value[:10])
-    if isinstance(value, datetime | date):
-        return f"{value.day} {value:%b %Y}"
-    return str(value)
-
-
 def _text(value: Any) -> str:
     return "—" if value is None or value != value or value == "" else str(value)
 
@@ -235,7 +216,11 @@ def contract_rows(records: Sequence[Mapping[str, Any]]) -> list[html.Tr]:
     for record in records:
         cpv = _text(record.get("cpv_code"))
         cpv_description = _text(record.get("cpv_description"))
-        value = _money(record.get("value_pence"), record.get("currency"))
+        value = (
+            money(record["value_pence"], record.get("currency"), whole_pounds=True)
+            if present(record.get("value_pence"))
+            else "—"
+        )
         method_details = _text(record.get("procurement_method_details"))
         rows.append(
             html.Tr(
@@ -295,7 +280,7 @@ def contract_rows(records: Sequence[Mapping[str, Any]]) -> list[html.Tr]:
                         ],
                         className="text-end text-nowrap",
                     ),
-                    html.Td(_day(record.get("award_date")), className="text-nowrap"),
+                    html.Td(short_date(record.get("award_date")) or "—", className="text-nowrap"),
                 ]
             )
         )

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
 from typing import Any
 
 from dash import html
 
+from components.format import date_time
 from components.views import quality_tables as q
 
 SOURCES = "quality-fetched-sources"
@@ -21,14 +21,6 @@ STATUS_LABELS = {
     "rejected": "Rejected whole",
     "skipped": "Not loaded",
 }
-
-
-def _when(value: Any) -> str:
-    if isinstance(value, datetime):
-        return value.strftime("%d %b %Y %H:%M")
-    if isinstance(value, date):
-        return value.strftime("%d %b %Y")
-    return str(value or "")
 
 
 def section() -> Any:
@@ -60,7 +52,7 @@ def sources_table(records: Sequence[Mapping[str, Any]]) -> Any:
                     ]
                 ),
                 html.Td(r.get("licence") or ""),
-                html.Td(_when(r.get("last_fetch_at"))),
+                html.Td(date_time(r.get("last_fetch_at"))),
                 html.Td(
                     [
                         html.Span(
@@ -71,11 +63,11 @@ def sources_table(records: Sequence[Mapping[str, Any]]) -> Any:
                     ]
                 ),
                 html.Td(
-                    f"{_when(r.get('period_start'))} to {_when(r.get('period_end'))}"
+                    f"{date_time(r.get('period_start'))} to {date_time(r.get('period_end'))}"
                     if r.get("period_start")
                     else ""
                 ),
-                html.Td(_when(r.get("next_run_at"))),
+                html.Td(date_time(r.get("next_run_at"))),
             ]
         )
         for r in records

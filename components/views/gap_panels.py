@@ -13,6 +13,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components import ids
+from components.format import money
 
 PAGE = "gaps"
 AXIS_CONTROL = ids.filter_control(PAGE, "axis")
@@ -238,8 +239,8 @@ def equity_summary(sentence: str, wards: int, placed_pence: int) -> list[Any]:
             className="mb-2",
         ),
         html.P(
-            f"Measured over {wards} wards and £{placed_pence / 100:,.0f} of P&C research "
-            "grants placed in a ward.",
+            f"Measured over {wards} wards and {money(placed_pence, whole_pounds=True)} of P&C "
+            "research grants placed in a ward.",
             className="small mb-2",
         ),
         html.P(

@@ -6,12 +6,13 @@ which take plain records (lists of dicts) and return components."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+
+from components.format import short_date
 
 LOADED = "quality-loaded"
 FILES = "quality-files"
@@ -36,16 +37,6 @@ def section(title: str, intro: str, body_id: str, heading_id: str) -> dbc.Card:
         ),
         className="h-100",
     )
-
-
-def _date(value: Any) -> str:
-    if isinstance(value, datetime | date):
-        return value.strftime("%d %b %Y")
-    text = str(value or "")
-    try:
-        return datetime.fromisoformat(text).strftime("%d %b %Y")
-    except ValueError:
-        return text
 
 
 def _table(
@@ -83,7 +74,7 @@ def files_table(files: Sequence[Record]) -> html.Div | html.P:
                 html.Td(f["publisher"] or "not stated"),
                 html.Td(_licence(f["licence"])),
                 html.Td(f"{int(f['row_count']):,}", className="text-end"),
-                html.Td(_date(f["last_loaded_at"]), className="text-nowrap"),
+                html.Td(short_date(f["last_loaded_at"]), className="text-nowrap"),
                 html.Td(
                     html.Code(
                         [

@@ -16,6 +16,7 @@ from dash import dcc, html
 
 from components import ids
 from components.empty_state import empty_alert, is_filtered
+from components.format import present
 
 AVAILABILITY_BADGES = {
     "available": ("Available for new projects", "text-bg-success"),
@@ -24,20 +25,9 @@ AVAILABILITY_BADGES = {
 }
 
 
-def _present(value: Any) -> bool:
-    if value is None:
-        return False
-    try:
-        if pd.isna(value):
-            return False
-    except (TypeError, ValueError):
-        pass
-    return str(value).strip() != ""
-
-
 def _items(value: Any) -> list[str]:
     """``a; b`` as a list of items."""
-    if not _present(value):
+    if not present(value):
         return []
     return [item.strip() for item in str(value).split(";") if item.strip()]
 
@@ -77,10 +67,10 @@ def _fact(term: str, value: Any, *, badges: bool = False, small: bool = False) -
 
 def _contact(row: Mapping[str, Any]) -> html.Div:
     links: list[Any] = []
-    if _present(row.get("contact_email")):
+    if present(row.get("contact_email")):
         email = str(row["contact_email"])
         links.append(html.A(email, href=f"mailto:{email}", className="text-break"))
-    if _present(row.get("contact_phone")):
+    if present(row.get("contact_phone")):
         phone = str(row["contact_phone"])
         links.append(html.A(phone, href="tel:" + phone.replace(" ", ""), className="text-nowrap"))
     if not links:
@@ -202,17 +192,17 @@ def advice_services_list(services: pd.DataFrame) -> Any:
     items = []
     for row in services.to_dict("records"):
         details: list[Any] = []
-        if _present(row.get("provider")):
+        if present(row.get("provider")):
             details.append(f"Run by {row['provider']}")
-        if _present(row.get("areas")):
+        if present(row.get("areas")):
             details.append(f"Covers {'; '.join(_items(row['areas']))}")
         contact: list[Any] = []
-        if _present(row.get("phone")):
+        if present(row.get("phone")):
             phone = str(row["phone"])
             contact.append(
                 html.A(phone, href="tel:" + phone.replace(" ", ""), className="text-nowrap")
             )
-        if _present(row.get("url")):
+        if present(row.get("url")):
             contact.append(
                 html.A(
                     ["Website", html.Span(f" of {row['name']}", className="visually-hidden")],
@@ -221,7 +211,7 @@ def advice_services_list(services: pd.DataFrame) -> Any:
             )
         heading: list[Any] = [str(row["name"])]
         specialist = row.get("specialist_pc_payments")
-        if _present(specialist) and bool(specialist):
+        if present(specialist) and bool(specialist):
             heading += [
                 " ",
                 html.Span("Research payments specialist", className="badge text-bg-info fw-normal"),
@@ -231,7 +221,7 @@ def advice_services_list(services: pd.DataFrame) -> Any:
                 [
                     html.H3(heading, className="h6 fw-semibold mb-1"),
                     html.P(str(row["description"]), className="mb-1")
-                    if _present(row.get("description"))
+                    if present(row.get("description"))
                     else None,
                     html.P(" · ".join(details), className="small text-body-secondary mb-1")
                     if details

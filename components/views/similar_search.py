@@ -15,7 +15,7 @@ import pandas as pd
 from dash import dcc, html
 
 from components import ids
-from components.format import money, readable
+from components.format import money, present, readable
 from components.links import project_href
 
 HEADING_ID = "similar-heading"
@@ -32,10 +32,6 @@ SCORE_EXPLANATION = (
     f"{PARTIAL_SCORE:.0%} to {STRONG_SCORE:.0%} a partial one, and under {MIN_SCORE:.0%} is not "
     "shown. Beside each word in common are the points it adds."
 )
-
-
-def _present(value: Any) -> bool:
-    return value is not None and not pd.isna(value) and str(value).strip() != ""
 
 
 def similar_panel() -> html.Section:
@@ -134,17 +130,17 @@ def matched_terms(terms: Sequence[tuple[str, float]]) -> html.P:
 def _details(row: Mapping[str, Any]) -> list[str]:
     if row["kind"] == "project":
         parts = []
-        if _present(row.get("status")):
+        if present(row.get("status")):
             parts.append(readable(row["status"]))
-        if _present(row.get("provider_name")):
+        if present(row.get("provider_name")):
             parts.append(f"Run by {row['provider_name']}")
-        if _present(row.get("financial_year")):
+        if present(row.get("financial_year")):
             parts.append(f"Started {row['financial_year']}")
         return parts
-    parts = [f"Funded by {row['funder_name']}" if _present(row.get("funder_name")) else ""]
-    if _present(row.get("financial_year")):
+    parts = [f"Funded by {row['funder_name']}" if present(row.get("funder_name")) else ""]
+    if present(row.get("financial_year")):
         parts.append(str(row["financial_year"]))
-    if _present(row.get("amount_pence")):
+    if present(row.get("amount_pence")):
         parts.append(money(int(row["amount_pence"]), row.get("currency")))
     return [p for p in parts if p]
 

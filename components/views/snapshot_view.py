@@ -16,7 +16,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.cards import headline_card
-from components.format import long_date, money
+from components.format import long_date, money, signed_money
 from components.views.recommendation_cards import rag_badge, recommendation_href, status_badge
 
 FREEZE_ERRORS = {
@@ -224,7 +224,7 @@ def _headline_change(headline: Mapping[str, Any], previous_year: str | None) -> 
     difference = now - before
     arrow = "▲" if difference > 0 else "▼"
     if unit == "pence":
-        shown = ("+" if difference > 0 else "−") + money(abs(difference))
+        shown = signed_money(difference)
     elif unit == "share":
         shown = f"{difference * 100:+.1f} percentage points"
     elif unit == "days":
@@ -487,9 +487,7 @@ def _status_moves(moves: Sequence[Mapping[str, Any]]) -> Any:
 
 
 def _signed(pence: int) -> str:
-    if pence == 0:
-        return "No change"
-    return ("+" if pence > 0 else "−") + money(abs(pence))
+    return signed_money(pence) if pence else "No change"
 
 
 def _funding_changes(funding: Mapping[str, Any], as_of: str) -> list[Any]:

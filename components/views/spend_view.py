@@ -12,7 +12,7 @@ import pandas as pd
 from dash import html
 
 from components import ids
-from figures.style import pounds
+from components.format import money, pounds, present
 
 
 def status_text(
@@ -97,7 +97,7 @@ def recipients_card() -> dbc.Card:
 
 
 def _amount(pence: object) -> str:
-    return "" if pence is None or pd.isna(pence) else f"£{int(str(pence)) / 100:,.0f}"
+    return money(pence, whole_pounds=True) if present(pence) else ""
 
 
 def _payments(count: object) -> str:

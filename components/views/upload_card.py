@@ -9,7 +9,6 @@ the file goes to the pipeline as it is, and the browser follows the answer to th
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,6 +17,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components import ids
+from components.format import date_time
 
 Record = Mapping[str, Any]
 UPLOAD_ACTION = "/data/upload"
@@ -133,14 +133,6 @@ def upload_card(token: str, formats: Sequence[tuple[str, str]], limit_mb: int) -
         ),
         className="data-upload-card border-primary",
     )
-
-
-def _when(value: Any) -> str:
-    if isinstance(value, datetime):
-        return value.strftime("%d %b %Y %H:%M UTC")
-    if isinstance(value, date):
-        return value.strftime("%d %b %Y")
-    return str(value or "")
 
 
 def _grid(grid_id: str, rows: Sequence[Record], columns: list[dict[str, Any]]) -> dag.AgGrid:
@@ -272,7 +264,7 @@ def load_summary(run: Record, format_label: str | None = None) -> html.Div:
     facts = [
         ("File", html.Code(str(run["file_name"]), id=ids.DATA_LOAD_FILE)),
         ("Format", _format_text(run["detected_format"], format_label)),
-        ("When", _when(run["finished_at"] or run["started_at"])),
+        ("When", date_time(run["finished_at"] or run["started_at"], "UTC")),
         ("sha256", html.Code(str(run["sha256"]), className="text-break")),
     ]
     parts: list[Any] = [

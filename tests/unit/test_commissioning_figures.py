@@ -53,7 +53,7 @@ def test_pipeline_draws_stages_in_pipeline_order_with_counts_and_pounds() -> Non
     assert list(bars.x) == [12_500.0, 0.0, 1_200_000.0]
     assert list(bars.text) == ["£12.5k", "£0", "£1.20m"]
     assert figure.layout.yaxis.autorange == "reversed"
-    assert "£1m" in figure.layout.xaxis.ticktext
+    assert "£1.00m" in figure.layout.xaxis.ticktext
     assert figure.layout.template.layout.paper_bgcolor is not None
 
 
@@ -163,6 +163,6 @@ def test_contract_rows_show_pounds_estimates_dates_and_conditions() -> None:
     assert "9 Mar 2024" in first and "One; Two" in first and "In-kind" in first
     assert "Collaborative-working condition" in first
     second = str(rows[1])
-    assert "EUR 999" in second and "Collaborative-working condition" not in second
+    assert "999 EUR" in second and "Collaborative-working condition" not in second
     assert contracts_table.summary_text(20, 20, 214) == "Rows 21–40 of 214 contracts and awards"
     assert contracts_table.summary_text(0, 0, 0).startswith("No contracts")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from figures.style import pounds
+from figures.money import pounds
 
 
 @pytest.mark.parametrize(
