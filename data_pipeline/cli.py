@@ -25,7 +25,7 @@ from data_pipeline.config import Config, config_path, load_config
 from data_pipeline.fetch.cli import add_fetch_parsers, run_fetch
 from data_pipeline.file_report import print_file_report
 from data_pipeline.formats import all_formats
-from data_pipeline.load import LoadResult, load_file
+from data_pipeline.load import LoadResult, load_file, unchanged_message
 from data_pipeline.papers_cli import add_papers_parser, run_papers
 from data_pipeline.report import problems_of, refusal, rejected_rows, warehouse_report
 from data_pipeline.users_cli import add_users_parser, run_users
@@ -274,7 +274,8 @@ def _warn_configuration(engine: Engine, errors: Console) -> None:
 
 def exit_code(results: Sequence[LoadResult]) -> int:
     """2 when a file loaded nothing (refused whole, or every row rejected), 1 when some rows
-    of a file were rejected and the rest loaded, else 0."""
+    of a file were rejected and the rest loaded, else 0 (a file loaded again unchanged is 0:
+    this run found nothing new, and its rejects were reported when they were written)."""
     statuses = {r.status for r in results}
     if "rejected" in statuses:
         return EXIT_REJECTED_FILE
@@ -303,6 +304,9 @@ def _print_summary(console: Console, results: list[LoadResult]) -> None:
             "whole file" if r.rejected_whole else str(r.rejected),
         )
     console.print(table)
+    for r in results:
+        if r.unchanged_since is not None:
+            console.print(f"{r.file_name}: {unchanged_message(r.unchanged_since)}", markup=False)
 
 
 def _print_report(console: Console, report: dict[str, object]) -> None:

@@ -16,6 +16,7 @@ STATUS_WORDS = {
     "loaded": "loaded",
     "partial": "loaded, with rejected rows",
     "rejected": "rejected: nothing was loaded",
+    "unchanged": "unchanged: loaded before, nothing written",
     "running": "still loading (or stopped part-way)",
 }
 

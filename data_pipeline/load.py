@@ -14,19 +14,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, Table, insert, or_, select, update
+from sqlalchemy import Connection, Engine, Table, exists, func, insert, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from data_pipeline.config import Config
 from data_pipeline.errors import FileRejected, Problem
 from data_pipeline.extract import Source
+from data_pipeline.fingerprint import loader_fingerprint
 from data_pipeline.formats import detect_format, format_by_id
 from data_pipeline.formats.base import FileWarning, Money, Parsed, reject_records
 from warehouse.db import bulk_load_settings
 from warehouse.marts import refresh_marts
 from warehouse.schema import (
+    meta_audit_log,
     meta_load_runs,
     meta_load_warnings,
     meta_rejected_rows,
@@ -57,6 +60,9 @@ class LoadResult:
     warnings: list[FileWarning] = field(default_factory=list)
     money: Money | None = None
     pence_loaded: int | None = None
+    # The run that loaded this very file under the same loader and configuration: nothing
+    # was written, and the counts are that run's.
+    unchanged_since: int | None = None
 
     @property
     def loaded(self) -> int:
@@ -65,9 +71,17 @@ class LoadResult:
 
     @property
     def status(self) -> str:
-        """``rejected`` when nothing loaded (the file refused, or every row rejected),
+        """``unchanged`` when the same file was loaded before and nothing was written,
+        ``rejected`` when nothing loaded (the file refused, or every row rejected),
         ``partial`` when some rows were rejected, else ``loaded``."""
+        if self.unchanged_since is not None:
+            return UNCHANGED
         return run_status(self.rejected_whole, self.loaded, self.rejected)
+
+
+UNCHANGED = "unchanged"
+# Runs that wrote the file's rows: a later run of the same file may find nothing to write.
+WROTE = ("loaded", "partial")
 
 
 def run_status(rejected_whole: bool, loaded: int, rejected: int) -> str:
@@ -98,9 +112,16 @@ def load_file(
     recorded as ``queued`` (an upload's background load): the load finishes that run, in its
     transaction, instead of starting one."""
     name = name or path.name
+    # A refined load drops rows by rules the fingerprint does not cover: it always writes.
+    fingerprint = loader_fingerprint(config, format_id) if refine is None else None
     try:
         progress("reading", 0.05)
         source = Source.from_path(path, name if name != path.name else None)
+        if fingerprint is not None:
+            unchanged = _record_if_unchanged(engine, source, fingerprint, load_run_id)
+            if unchanged is not None:
+                progress("done", 1.0)
+                return unchanged
         fmt = format_by_id(format_id) if format_id else detect_format(source)
         progress("validating", 0.2)
         parsed = fmt.parse(source, config)
@@ -115,7 +136,7 @@ def load_file(
     progress("loading", 0.6)
     try:
         with engine.begin() as conn, bulk_load_settings(conn):
-            result = _write(conn, source, parsed, load_run_id)
+            result = _write(conn, source, parsed, load_run_id, fingerprint)
     except SQLAlchemyError as error:
         # The transaction has been rolled back: the warehouse is as it was.
         cause = getattr(error, "orig", None) or error
@@ -124,6 +145,112 @@ def load_file(
         return _rejected_whole(engine, path, name, parsed.format_id, problem, load_run_id)
     progress("done", 1.0)
     return result
+
+
+def _record_if_unchanged(
+    engine: Engine, source: Source, fingerprint: str, queued_run_id: int | None
+) -> LoadResult | None:
+    """When the warehouse already holds what this file would write, record an ``unchanged``
+    run (the queued run ``queued_run_id``, if given, becomes it) and return its result; else
+    None, and nothing is written. Reading the file's bytes and one indexed query is all it
+    costs, so reloading a folder of files already loaded is quick."""
+    with engine.begin() as conn:
+        earlier = _last_load_of_same(conn, source, fingerprint)
+        if earlier is None:
+            return None
+        loaded = int(earlier.rows_inserted + earlier.rows_updated + earlier.rows_unchanged)
+        now = datetime.now(UTC)
+        run: dict[str, Any] = {
+            "source_file_id": earlier.source_file_id,
+            "file_name": source.name,
+            "sha256": source.sha256,
+            "detected_format": earlier.detected_format,
+            "finished_at": now,
+            "status": UNCHANGED,
+            "stage": None,
+            "fraction": None,
+            "rows_read": earlier.rows_read,
+            "rows_inserted": 0,
+            "rows_updated": 0,
+            "rows_unchanged": loaded,
+            "rows_rejected": earlier.rows_rejected,
+            "message": unchanged_message(int(earlier.load_run_id)),
+            "amount_column": earlier.amount_column,
+            "pence_read": earlier.pence_read,
+            "pence_loaded": earlier.pence_loaded,
+            "pence_rejected": earlier.pence_rejected,
+            "loader_fingerprint": fingerprint,
+            "unchanged_since": earlier.load_run_id,
+        }
+        load_run_id = _record_run(conn, run, queued_run_id, now)
+    return LoadResult(
+        file_name=source.name,
+        format_id=earlier.detected_format,
+        rows_read=int(earlier.rows_read),
+        unchanged=loaded,
+        rejected=int(earlier.rows_rejected),
+        load_run_id=int(load_run_id),
+        pence_loaded=earlier.pence_loaded,
+        unchanged_since=int(earlier.load_run_id),
+    )
+
+
+def _record_run(
+    conn: Connection, run: dict[str, Any], queued_run_id: int | None, now: datetime
+) -> int:
+    """The queued run ``queued_run_id`` given these values, or a new run started ``now``."""
+    if queued_run_id is not None:
+        conn.execute(
+            update(meta_load_runs)
+            .where(meta_load_runs.c.load_run_id == queued_run_id)
+            .values(**run)
+        )
+        return queued_run_id
+    return int(
+        conn.execute(
+            insert(meta_load_runs)
+            .values(started_at=now, **run)
+            .returning(meta_load_runs.c.load_run_id)
+        ).scalar_one()
+    )
+
+
+def unchanged_message(earlier_run_id: int) -> str:
+    """What an unchanged run says, on /data and in the command line."""
+    return (
+        f"unchanged: the same file was loaded by load run {earlier_run_id} with the same "
+        "loader and configuration, so nothing was written (its rows, rejected rows and "
+        "report are that run's)"
+    )
+
+
+def _last_load_of_same(conn: Connection, source: Source, fingerprint: str) -> Any:
+    """The last run that wrote this file's content, if the warehouse still holds what it
+    wrote: loaded under the same fingerprint, no other content loaded since under either
+    name (which replaces the file's rows and rejects), no stored row of any file changed
+    since (a file's rows can be overwritten by another's), and no edit made on the site."""
+    runs = meta_load_runs.c
+    earlier = conn.execute(
+        select(meta_load_runs)
+        .where(runs.sha256 == source.sha256, runs.status.in_(WROTE))
+        .order_by(runs.load_run_id.desc())
+        .limit(1)
+    ).first()
+    if earlier is None or earlier.loader_fingerprint != fingerprint:
+        return None
+    names = {source.name, earlier.file_name}
+    since = runs.load_run_id > earlier.load_run_id
+    replaced = select(func.count()).where(
+        since,
+        runs.status.in_(WROTE),
+        runs.sha256 != source.sha256,
+        or_(runs.file_name.in_(names), runs.rows_updated > 0),
+    )
+    edited = exists().where(meta_audit_log.c.changed_at >= earlier.started_at)
+    found = conn.execute(select(replaced.scalar_subquery(), edited)).one()
+    if found[0] or found[1]:
+        return None
+    return earlier
 
 
 def _cleaned_warnings(source: Source) -> list[FileWarning]:
@@ -213,29 +340,24 @@ def _record_rejected_run(
 
 
 def _write(
-    conn: Connection, source: Source, parsed: Parsed, queued_run_id: int | None = None
+    conn: Connection,
+    source: Source,
+    parsed: Parsed,
+    queued_run_id: int | None = None,
+    fingerprint: str | None = None,
 ) -> LoadResult:
     now = datetime.now(UTC)
     source_file_id = _record_source_file(conn, source, parsed, now)
-    run = {
+    run: dict[str, Any] = {
         "source_file_id": source_file_id,
         "file_name": source.name,
         "sha256": source.sha256,
         "detected_format": parsed.format_id,
         "status": "running",
         "rows_read": parsed.rows_read,
+        "loader_fingerprint": fingerprint,
     }
-    if queued_run_id is not None:
-        load_run_id = queued_run_id
-        conn.execute(
-            update(meta_load_runs).where(meta_load_runs.c.load_run_id == load_run_id).values(**run)
-        )
-    else:
-        load_run_id = conn.execute(
-            insert(meta_load_runs)
-            .values(started_at=now, **run)
-            .returning(meta_load_runs.c.load_run_id)
-        ).scalar_one()
+    load_run_id = _record_run(conn, run, queued_run_id, now)
 
     primary = UpsertCounts()
     changed: list[Table] = []  # tables this load inserted, updated or deleted rows of

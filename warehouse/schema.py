@@ -110,7 +110,8 @@ meta_load_runs = Table(
         Text,
         nullable=False,
         comment="queued or running (an upload's background load), then loaded, partial, "
-        "rejected, or failed (the load stopped: the server restarted or it broke)",
+        "rejected, unchanged (the same file as an earlier run's, nothing written) or failed "
+        "(the load stopped: the server restarted or it broke)",
     ),
     Column("stage", Text, comment="Where a queued or running load has got to, e.g. validating"),
     Column("fraction", Float, comment="How far a queued or running load has got, 0 to 1"),
@@ -125,6 +126,17 @@ meta_load_runs = Table(
     Column("pence_read", BigInteger, comment="Total of the amounts of every row read (pence)"),
     Column("pence_loaded", BigInteger, comment="Total of the amounts of the rows loaded"),
     Column("pence_rejected", BigInteger, comment="Total of the amounts of the rows rejected"),
+    Column(
+        "loader_fingerprint",
+        String(64),
+        comment="Hash of the loader's code, the configuration and the format asked for: the "
+        "same file loaded again under the same fingerprint is unchanged",
+    ),
+    Column(
+        "unchanged_since",
+        Integer,
+        comment="For an unchanged run, the load run that wrote what the file holds",
+    ),
     comment="One row per attempt to load one file",
 )
 

@@ -23,6 +23,7 @@ from tests.conftest import REAL
 from warehouse.queries.file_quality import (
     Example,
     QualityReport,
+    Rows,
     latest_run_id,
     quality_report,
     reason_kind,
@@ -156,11 +157,32 @@ def test_rejects_of_a_file_loaded_again_point_to_the_later_run(
     path = tmp_path / "people.csv"
     path.write_text("researcher_id,display_name,consent\nR-1,One,hidden\nR-2,Two,sometimes\n")
     first = _report(engine, path)
-    second = _report(engine, path)
+    # A changed configuration makes the same file load again in full (unchanged, it would
+    # write nothing: see the next test).
+    second = _report(engine, path, Config(area_name="after a configuration change"))
     again = quality_report(engine, first.load_run_id)
     assert again is not None and again.rejects == ()
     assert (again.rows.rejected, again.rejects_replaced_by) == (1, second.load_run_id)
     assert second.rejects[0].examples == (Example(3, "'sometimes'"),)
+
+
+def test_a_file_loaded_again_unchanged_reports_the_run_that_wrote_it(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text("researcher_id,display_name,consent\nR-1,One,hidden\nR-2,Two,sometimes\n")
+    first = _report(engine, path)
+    second = _report(engine, path)
+    assert (first.status, second.status) == ("partial", "unchanged")
+    assert second.load_run_id != first.load_run_id
+    assert second.message is not None and f"load run {first.load_run_id}" in second.message
+    assert second.rows == Rows(read=2, inserted=0, updated=0, unchanged=1, rejected=1)
+    assert second.rows.balanced
+    assert second.rejects == first.rejects and second.repairs == first.repairs
+    # The first run keeps its rejects: nothing was written again.
+    kept = quality_report(engine, first.load_run_id)
+    assert kept is not None and kept.rejects == first.rejects
+    assert kept.rejects_replaced_by is None
 
 
 def _many_rejects(engine: Engine, count: int) -> int:

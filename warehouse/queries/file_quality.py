@@ -116,7 +116,7 @@ class QualityReport:
     file_name: str
     sha256: str
     detected_format: str | None
-    status: str  # loaded, partial, rejected or running (see ``truthful_status``)
+    status: str  # loaded, partial, rejected, unchanged or running (see ``truthful_status``)
     message: str | None  # why the file loaded nothing, if it did not
     started_at: datetime | None
     finished_at: datetime | None
@@ -189,10 +189,13 @@ def quality_report(engine: Engine, load_run_id: int) -> QualityReport | None:
             unchanged=int(found["rows_unchanged"] or 0),
             rejected=int(found["rows_rejected"] or 0),
         )
-        findings = _findings(conn, load_run_id)
-        rejects = _reject_kinds(conn, load_run_id, str(found["sha256"]))
+        # An unchanged run wrote nothing: what the file holds is the report of the run that
+        # wrote it.
+        wrote = int(found["unchanged_since"] or load_run_id)
+        findings = _findings(conn, wrote)
+        rejects = _reject_kinds(conn, wrote, str(found["sha256"]))
         replaced_by = (
-            _later_run(conn, load_run_id, str(found["file_name"]), str(found["sha256"]))
+            _later_run(conn, wrote, str(found["file_name"]), str(found["sha256"]))
             if rows.rejected and not rejects
             else None
         )

@@ -21,6 +21,9 @@ from warehouse.schema import (
     meta_source_files,
 )
 
+# Runs that changed nothing in the warehouse.
+WROTE_NOTHING = ("rejected", "unchanged")
+
 # The overview is public, so it counts only what the public may see: published projects and
 # decisions, and researchers who consented to public listing.
 HEADLINE_TABLES: list[tuple[str, Table, ColumnElement[bool]]] = [
@@ -57,11 +60,12 @@ def warehouse_holdings(engine: Engine) -> pd.DataFrame:
 
 def last_load_time(engine: Engine) -> datetime | None:
     """When the most recent load run that changed the warehouse finished, or None if nothing
-    has been loaded. A file rejected whole changed nothing, so it is not the last load."""
+    has been loaded. A file rejected whole, or loaded again unchanged, changed nothing, so it
+    is not the last load."""
     runs = meta_load_runs.c
     with engine.connect() as conn:
         value = conn.execute(
-            select(func.max(runs.finished_at)).where(runs.status != "rejected")
+            select(func.max(runs.finished_at)).where(runs.status.not_in(WROTE_NOTHING))
         ).scalar_one()
     return value if isinstance(value, datetime) else None
 
@@ -69,12 +73,15 @@ def last_load_time(engine: Engine) -> datetime | None:
 def load_generation(engine: Engine) -> str:
     """A token that changes whenever a load run starts or finishes, or an edit is made on the
     site (``meta_audit_log``): caches and search indexes built from the warehouse are stale
-    once it differs from the one they were built under."""
+    once it differs from the one they were built under. A file loaded again unchanged wrote
+    nothing, so its run leaves the token as it was and every cached answer stays good."""
     runs = meta_load_runs.c
     edits = select(func.max(meta_audit_log.c.audit_id)).scalar_subquery()
     with engine.connect() as conn:
         latest, count, finished, edit = conn.execute(
-            select(func.max(runs.load_run_id), func.count(), func.max(runs.finished_at), edits)
+            select(
+                func.max(runs.load_run_id), func.count(), func.max(runs.finished_at), edits
+            ).where(runs.status != "unchanged")
         ).one()
     return f"{latest or 0}.{count}.{finished.isoformat() if finished else '-'}.{edit or 0}"
 
