@@ -9,6 +9,7 @@ from flask import Response, jsonify
 from sqlalchemy import text
 
 import callbacks  # noqa: F401  (registers every callback once)
+from callbacks.first_view import FirstView
 from components.shell import page_frame
 from data_pipeline.config import load_config
 from warehouse.db import shared_engine
@@ -18,6 +19,7 @@ from web.chart_api import chart_api
 from web.delivery import delivery_meta_tags, install_delivery
 from web.editing_api import editing_api
 from web.embeds import embeds
+from web.first_view import install_first_view
 from web.headers import install_headers
 from web.not_found import install_not_found
 from web.records_api import records_api
@@ -50,6 +52,7 @@ app.index_string = (
 )
 server = app.server
 install_delivery(server)  # first: its compression must run after every other hook
+install_first_view(app, FirstView(app).html)  # public pages arrive drawn
 install_auth(server, config.site_name)
 server.register_blueprint(records_api)
 server.register_blueprint(editing_api)

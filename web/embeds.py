@@ -43,7 +43,7 @@ from web.chart_api import (
     with_query,
 )
 from web.delivery import PLOTLY_BUNDLE
-from web.images import render
+from web.images import inline_svg
 
 embeds = Blueprint("embeds", __name__)
 logger = logging.getLogger(__name__)
@@ -173,12 +173,10 @@ def _drawn(figure: go.Figure) -> Markup | None:
     """The figure as inline SVG, or None when kaleido cannot draw it (the embed then draws it
     with Plotly in the browser)."""
     try:
-        image = render(figure, "svg", EMBED_WIDTH, int(figure.layout.height or 450))
+        return Markup(inline_svg(figure, EMBED_WIDTH, int(figure.layout.height or 450)))
     except Exception:
         logger.exception("embed: the SVG could not be drawn; Plotly will draw it")
         return None
-    text = image.decode("utf-8")
-    return Markup(text[text.find("<svg") :])  # kaleido's own markup, no XML prologue
 
 
 def dark(theme: str) -> str:

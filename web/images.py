@@ -190,6 +190,12 @@ def render(figure: go.Figure, image_format: str, width: int, height: int | None 
     return image
 
 
+def inline_svg(figure: go.Figure, width: int, height: int) -> str:
+    """``figure`` as SVG markup to put in a page: kaleido's own, without the XML prologue."""
+    text = render(figure, "svg", width, height).decode("utf-8")
+    return text[text.find("<svg") :]
+
+
 def chart_image(
     engine: Engine,
     chart: Chart,

@@ -9,10 +9,12 @@ import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import (
     Browser,
+    BrowserContext,
     ConsoleMessage,
     Page,
     Response,
@@ -110,9 +112,27 @@ def watch_for_errors(tab: Page, console_errors: ConsoleErrors) -> None:
     tab.on("pageerror", lambda error: console_errors.append(str(error)))
 
 
+# A visitor who chose the interactive page (web/first_view.py): Dash's page from the first
+# request, which is what these tests drive. A cookie is not kept apart by port, so it holds for
+# every live server on 127.0.0.1. tests/e2e/test_first_view.py opens pages without it.
+INTERACTIVE_COOKIE = {
+    "name": "observatory_view",
+    "value": "app",
+    "domain": "127.0.0.1",
+    "path": "/",
+}
+
+
+def interactive_context(browser: Browser, **options: Any) -> BrowserContext:
+    """A browser context that gets the interactive pages, not the server-drawn first views."""
+    context = browser.new_context(**options)
+    context.add_cookies([INTERACTIVE_COOKIE])  # type: ignore[list-item]
+    return context
+
+
 @pytest.fixture
 def page(browser: Browser, console_errors: ConsoleErrors) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = interactive_context(browser, viewport={"width": 1280, "height": 900})
     tab = context.new_page()
     watch_for_errors(tab, console_errors)
     yield tab

@@ -35,7 +35,7 @@ from sqlalchemy import Engine, text
 
 from components.drafts import DRAFT_LABEL
 from components.ids import RESEARCH_COUNT
-from tests.e2e.conftest import ConsoleErrors, screenshot, watch_for_errors
+from tests.e2e.conftest import ConsoleErrors, interactive_context, screenshot, watch_for_errors
 from warehouse import users
 from warehouse.db import make_engine
 from web.openapi import openapi_document
@@ -143,7 +143,7 @@ def leadership(warehouse: Engine) -> str:
 def staff_page(
     browser: Browser, live_server: str, leadership: str, console_errors: ConsoleErrors
 ) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = interactive_context(browser, viewport={"width": 1280, "height": 900})
     tab = context.new_page()
     watch_for_errors(tab, console_errors)
     tab.goto(f"{live_server}/sign-in?next=%2Fresearch")

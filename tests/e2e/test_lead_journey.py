@@ -12,7 +12,12 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import ConsoleErrors, screenshot, serious_accessibility_violations
+from tests.e2e.conftest import (
+    ConsoleErrors,
+    interactive_context,
+    screenshot,
+    serious_accessibility_violations,
+)
 from warehouse import users
 from warehouse.db import make_engine
 from warehouse.editing import StaffMember, editing_state, post_update
@@ -40,7 +45,7 @@ def other_lead(live_server: str) -> Iterator[StaffMember]:
 
 
 def _public_page(browser: Browser, url: str) -> Page:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = interactive_context(browser, viewport={"width": 1280, "height": 900})
     public = context.new_page()
     public.goto(url)
     return public

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.e2e.conftest import ConsoleErrors, watch_for_errors
+from tests.e2e.conftest import ConsoleErrors, interactive_context, watch_for_errors
 
 EMBED_LIMIT = 200_000
 REPEAT_LIMIT = 100_000
@@ -45,11 +45,8 @@ class Transfer:
         raise AssertionError(f"nothing loaded matches {fragment}: {sorted(self.urls.values())}")
 
 
-@pytest.fixture
-def phone(browser: Browser, console_errors: ConsoleErrors) -> Iterator[tuple[Page, Transfer]]:
-    context = browser.new_context(viewport={"width": 375, "height": 800})
-    tab = context.new_page()
-    watch_for_errors(tab, console_errors)
+def recording(context: BrowserContext, tab: Page) -> Transfer:
+    """Every response ``tab`` receives from now on, counted from Chromium's network events."""
     seen = Transfer()
     cdp = context.new_cdp_session(tab)
     cdp.send("Network.enable")
@@ -67,7 +64,15 @@ def phone(browser: Browser, console_errors: ConsoleErrors) -> Iterator[tuple[Pag
         "Network.loadingFinished",
         lambda e: seen.sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])),
     )
-    yield tab, seen
+    return seen
+
+
+@pytest.fixture
+def phone(browser: Browser, console_errors: ConsoleErrors) -> Iterator[tuple[Page, Transfer]]:
+    context = interactive_context(browser, viewport={"width": 375, "height": 800})
+    tab = context.new_page()
+    watch_for_errors(tab, console_errors)
+    yield tab, recording(context, tab)
     context.close()
 
 

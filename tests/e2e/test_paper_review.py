@@ -20,7 +20,12 @@ from data_pipeline.demo.papers import write_demo_papers
 from data_pipeline.papers.sources import papers_in_folder
 from data_pipeline.papers.store import store_papers
 from data_pipeline.papers.targets import research_targets
-from tests.e2e.conftest import ConsoleErrors, screenshot, serious_accessibility_violations
+from tests.e2e.conftest import (
+    ConsoleErrors,
+    interactive_context,
+    screenshot,
+    serious_accessibility_violations,
+)
 from tests.papers.documents import scanned_pdf_bytes
 from warehouse import users
 from warehouse.db import make_engine
@@ -82,7 +87,7 @@ def _sign_in(page: Page, live_server: str) -> None:
 def test_the_public_sees_no_queue_and_no_candidate(
     live_server: str, papers_read: Path, browser: Browser, console_errors: ConsoleErrors
 ) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = interactive_context(browser, viewport={"width": 1280, "height": 900})
     public = context.new_page()
     public.goto(f"{live_server}/papers/review")
     expect(public.get_by_text("This page is for workstream leads.")).to_be_visible()
@@ -136,7 +141,7 @@ def test_a_lead_confirms_one_candidate_and_dismisses_another(
     expect(cards).to_have_count(before - 2)
 
     # The confirmed one is a published policy decision: the public finds it on /impact.
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = interactive_context(browser, viewport={"width": 1280, "height": 900})
     public = context.new_page()
     decisions = public.request.get(
         f"{live_server}/api/v1/policy-decisions.json?per_page=1000"
@@ -157,7 +162,7 @@ def test_impact_links_staff_to_the_queue_and_never_the_public(
     console_errors: ConsoleErrors,
 ) -> None:
     link_text = re.compile(r"candidate mentions? from decision papers")
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = interactive_context(browser, viewport={"width": 1280, "height": 900})
     public = context.new_page()
     public.goto(f"{live_server}/impact")
     expect(public.locator("#impact-decisions-summary")).not_to_be_empty()
@@ -199,7 +204,7 @@ def test_staff_see_the_papers_that_could_not_be_read(
     expect(notice).to_contain_text("no text layer: the PDF looks scanned")
     screenshot(page, "paper-review-unreadable")
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = interactive_context(browser, viewport={"width": 1280, "height": 900})
     public = context.new_page()
     public.goto(f"{live_server}/papers/review")
     expect(public.get_by_text("This page is for workstream leads.")).to_be_visible()

@@ -16,7 +16,12 @@ from flask.testing import FlaskClient
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import Engine, text
 
-from tests.e2e.conftest import ConsoleErrors, screenshot, serious_accessibility_violations
+from tests.e2e.conftest import (
+    ConsoleErrors,
+    interactive_context,
+    screenshot,
+    serious_accessibility_violations,
+)
 from warehouse import users
 from warehouse.db import make_engine
 
@@ -111,7 +116,7 @@ def test_leadership_freezes_a_snapshot_and_the_public_sees_the_same_figures(
     assert serious_accessibility_violations(page) == []
 
     # The public, in a browser of its own, opens the same address and sees the same figures.
-    public = browser.new_context(viewport={"width": 1280, "height": 900})
+    public = interactive_context(browser, viewport={"width": 1280, "height": 900})
     try:
         visitor = public.new_page()
         visitor_errors: list[str] = []
