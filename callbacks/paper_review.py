@@ -21,7 +21,7 @@ from warehouse.paper_review import (
     review_queue,
     unreadable_papers,
 )
-from warehouse.queries.impact import INFLUENCE_TYPES, REACHES
+from warehouse.vocabularies import INFLUENCE_TYPES, REACHES
 from web.auth import current_user
 
 

@@ -20,9 +20,10 @@ from dash.exceptions import PreventUpdate
 from components import ids
 from components.views.recommendation_cards import recommendation_page
 from components.views.recommendation_editor import KEEP, NEW, editor_panel, history_section
-from warehouse import editing
+from warehouse import access, editing
 from warehouse.db import shared_engine
-from warehouse.queries.recommendations import STATUSES, recommendation_detail
+from warehouse.queries.recommendations import recommendation_detail
+from warehouse.vocabularies import RECOMMENDATION_STATUSES
 from web.auth import User, current_user
 
 PANEL_OUTPUTS = (
@@ -38,7 +39,7 @@ def _rights(user: User | None, workstream_id: str) -> tuple[bool, bool, bool]:
     if user is None:
         return False, False, False
     can_post = user.can_edit(workstream_id)
-    can_publish = can_post or user.role == "leadership"
+    can_publish = access.may_publish(user.role, user.workstreams, workstream_id)
     return can_post, can_publish, can_publish or user.sees_drafts
 
 
@@ -66,7 +67,7 @@ def _panel_and_history(recommendation_id: str, **panel: Any) -> tuple[Any, Any]:
         state.recommendation,
         milestones=state.milestones,
         drafts=_drafts(entries),
-        statuses=STATUSES,
+        statuses=RECOMMENDATION_STATUSES,
         can_post=can_post,
         **panel,
     )

@@ -67,17 +67,10 @@ def show_snapshot(wanted: dict[str, str] | None) -> tuple[Component, str]:
     found = snapshots.get_snapshot(engine, snapshot_id) if snapshot_id else None
     if found is None:
         return snapshot_not_found(snapshot_id), f"Snapshot not found · {SITE}"
-    meta = {
-        "snapshot_id": found.snapshot_id,
-        "name": found.name,
-        "as_of": found.as_of,
-        "created_at": found.created_at,
-        "frozen_by": found.frozen_by,
-    }
     url = flask.request.host_url.rstrip("/") + snapshot_href(found.snapshot_id)
     view = (wanted or {}).get("view", "")
     changes = snapshots.changes_since(engine, found) if view == "changes" else None
-    page = snapshot_page(meta, found.figures, changes, url=url, view=view)
+    page = snapshot_page(found, changes, url=url, view=view)
     return page, f"{found.name}, {found.as_of.isoformat()} · Board snapshot · {SITE}"
 
 
@@ -87,7 +80,7 @@ def show_changes_since_last_board(_pathname: str | None) -> Any:
     latest = snapshots.latest_snapshot(engine)
     if latest is None:
         return None
-    found = snapshots.get_snapshot(engine, latest["snapshot_id"])
+    found = snapshots.get_snapshot(engine, latest.snapshot_id)
     if found is None:
         return None
     return overview_panel(latest, snapshots.changes_since(engine, found))

@@ -4,8 +4,7 @@ Passwords are never command-line arguments (they would sit in shell history and 
 are asked for twice at a prompt, or read from the first line of standard input with
 ``--password-stdin``. At least 12 characters.
 
-Roles: ``lead`` (edits the workstreams given with ``--workstream``, which may repeat),
-``leadership`` (sees drafts and internal pages), ``admin`` (manages users and loads data).
+The roles and what each may do are in ``warehouse.access``; ``--help`` lists them.
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from sqlalchemy import Engine
 
+from warehouse import access
 from warehouse import users as accounts
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
@@ -59,7 +59,12 @@ def add_users_parser(commands: Any) -> None:
 
 
 def _role_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--role", required=True, choices=accounts.ROLES)
+    parser.add_argument(
+        "--role",
+        required=True,
+        choices=tuple(access.ROLES),
+        help="; ".join(f"{name}: {role.duty}" for name, role in access.ROLES.items()),
+    )
     parser.add_argument(
         "--workstream",
         dest="workstreams",

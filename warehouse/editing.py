@@ -34,7 +34,7 @@ from urllib.parse import urlparse
 import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from warehouse.queries.recommendations import RAGS, STATUSES
+from warehouse import access
 from warehouse.schema import (
     dim_recommendations,
     fct_milestones,
@@ -42,6 +42,7 @@ from warehouse.schema import (
     meta_audit_log,
     meta_users,
 )
+from warehouse.vocabularies import RAG_LABELS, RAG_RATINGS, RECOMMENDATION_STATUSES
 
 MAX_NOTE = 5000
 MAX_TITLE = 300
@@ -82,13 +83,13 @@ class StaffMember:
 
 
 def may_edit(editor: Editor, workstream_id: str) -> bool:
-    """Leads edit recommendations of their own workstreams only."""
-    return editor.role == "lead" and workstream_id in editor.workstreams
+    """Leads edit recommendations of their own workstreams only (``warehouse.access``)."""
+    return access.may_edit(editor.role, editor.workstreams, workstream_id)
 
 
 def may_publish(editor: Editor, workstream_id: str) -> bool:
-    """A lead of the workstream or leadership publishes a draft."""
-    return may_edit(editor, workstream_id) or editor.role == "leadership"
+    """A lead of the workstream or leadership publishes a draft (``warehouse.access``)."""
+    return access.may_publish(editor.role, editor.workstreams, workstream_id)
 
 
 class EditingError(Exception):
@@ -155,15 +156,6 @@ class _Stale(Exception):
 
 def status_label(status: str | None) -> str:
     return str(status or "").replace("_", " ").capitalize() or "—"
-
-
-RAG_LABELS = {
-    "green": "Green",
-    "amber_green": "Amber/green",
-    "amber": "Amber",
-    "amber_red": "Amber/red",
-    "red": "Red",
-}
 
 
 def rag_label(rag: str | None) -> str:
@@ -539,9 +531,11 @@ def post_update(
         errors: dict[str, str] = {}
         clean_note = _check_text(note, errors, "note", "a note", MAX_NOTE)
         url = _check_url(evidence_url, errors, "evidence_url")
-        status = _check_choice(status_to, errors, "status_to", STATUSES, status_label, "statuses")
+        status = _check_choice(
+            status_to, errors, "status_to", RECOMMENDATION_STATUSES, status_label, "statuses"
+        )
         rag = _check_choice(
-            rag_to, errors, "rag_to", RAGS, rag_label, "levels of delivery confidence"
+            rag_to, errors, "rag_to", RAG_RATINGS, rag_label, "levels of delivery confidence"
         )
         progress = _check_progress(progress_pct, errors, "progress_pct")
         milestone: str | None = None

@@ -25,9 +25,9 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, insert, select, update
 
+from warehouse import access
 from warehouse.editing import Editor, Invalid, NotAllowed, NotFound, _audit
 from warehouse.queries.frames import read_frame
-from warehouse.queries.impact import INFLUENCE_TYPES, REACHES
 from warehouse.schema import (
     bridge_project_recommendations,
     dim_decision_papers,
@@ -36,6 +36,7 @@ from warehouse.schema import (
     fct_policy_citations,
     fct_policy_decisions,
 )
+from warehouse.vocabularies import INFLUENCE_TYPES, REACHES
 
 PENDING, CONFIRMED, DISMISSED = "pending", "confirmed", "dismissed"
 QUEUE_LIMIT = 200
@@ -58,12 +59,12 @@ class Review:
 
 def may_review(editor: Editor | None) -> bool:
     """Workstream leads review candidates."""
-    return editor is not None and editor.role == "lead"
+    return editor is not None and access.has_right(editor.role, "reviews_papers")
 
 
 def may_see_queue(editor: Editor | None) -> bool:
     """Staff see the queue; the public never does."""
-    return editor is not None and editor.role in ("lead", "leadership", "admin")
+    return editor is not None and access.has_right(editor.role, "sees_paper_queue")
 
 
 def review_queue(
@@ -98,7 +99,7 @@ def review_queue(
     if not may_see_queue(editor):
         return read_frame(query.where(_m.mention_id < 0), engine)
     frame = read_frame(query, engine)
-    if editor is not None and editor.role == "lead":
+    if editor is not None and access.needs_workstreams(editor.role):
         streams = _workstreams(engine)
         own = set(editor.workstreams)
         visible = frame["project_id"].map(

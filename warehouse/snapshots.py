@@ -43,13 +43,30 @@ from warehouse.schema import (
     meta_snapshots,
     meta_users,
 )
+from warehouse.snapshot_data import (
+    Changes,
+    Decision,
+    Figures,
+    FrozenMilestone,
+    FrozenRecommendation,
+    Funding,
+    FundingChanges,
+    GrantsByYear,
+    Headline,
+    MilestoneChange,
+    MoneyTotal,
+    NewAward,
+    NewAwards,
+    Number,
+    PcFunding,
+    SnapshotSummary,
+    StatusMove,
+)
+from warehouse.vocabularies import DIRECTIONS, HOME_ROLES
 
-FORMAT = 1  # version of the figures' JSON layout
 MAX_NAME_LENGTH = 120
 MAX_SLUG_WORDS_LENGTH = 60
 LISTED = 200  # rows at most in each list of changes
-HOME_ROLES = ("council", "nhs", "hdrc")
-DIRECTIONS = ("received", "awarded")
 POUNDS = "GBP"
 
 _s = meta_snapshots.c
@@ -68,7 +85,7 @@ class Snapshot:
     created_at: datetime
     user_id: int
     frozen_by: str
-    figures: dict[str, Any]
+    figures: Figures
     figures_json: str
 
 
@@ -106,7 +123,7 @@ def freeze(
     cleaned = clean_name(name)
     created_at = (now or datetime.now(UTC)).astimezone(UTC)
     figures = frozen_figures(engine, as_of, created_at)
-    text = json.dumps(figures, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(figures.to_json(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     base = slug(cleaned, as_of)
     for _attempt in range(5):
         try:
@@ -192,20 +209,22 @@ def _records(data: pd.DataFrame) -> list[dict[str, Any]]:
     return [{str(key): value for key, value in row.items()} for row in data.to_dict("records")]
 
 
-def _series(data: pd.DataFrame, years: list[str], *, counts: bool, digits: int) -> list[Any]:
-    """[[year, value], ...]: counts and sums are 0 in a year without records; a share or a
+def _series(
+    data: pd.DataFrame, years: list[str], *, counts: bool, digits: int
+) -> tuple[tuple[str, Number | None], ...]:
+    """(year, value) per year: counts and sums are 0 in a year without records; a share or a
     median has no value there."""
     values: dict[str, Any] = {str(row["financial_year"]): row["value"] for row in _records(data)}
-    series: list[Any] = []
+    series: list[tuple[str, Number | None]] = []
     for year in years:
         value = values.get(year)
         if value is None or pd.isna(value):
-            series.append([year, 0 if counts else None])
+            series.append((year, 0 if counts else None))
         elif digits:
-            series.append([year, round(float(value), digits)])
+            series.append((year, round(float(value), digits)))
         else:
-            series.append([year, round(float(value))])
-    return series
+            series.append((year, round(float(value))))
+    return tuple(series)
 
 
 def _headline(
@@ -213,23 +232,23 @@ def _headline(
     label: str,
     unit: str,
     detail: str,
-    series: list[Any],
+    series: tuple[tuple[str, Number | None], ...],
     year: str | None,
     previous: str | None,
-) -> dict[str, Any]:
-    values = dict((item[0], item[1]) for item in series)
-    return {
-        "key": key,
-        "label": label,
-        "unit": unit,
-        "detail": detail,
-        "value": values.get(year) if year else None,
-        "previous": values.get(previous) if previous else None,
-        "series": series,
-    }
+) -> Headline:
+    values = dict(series)
+    return Headline(
+        key=key,
+        label=label,
+        unit=unit,
+        detail=detail,
+        value=values.get(year) if year else None,
+        previous=values.get(previous) if previous else None,
+        series=series,
+    )
 
 
-def _headlines(engine: Engine, years: list[str], year: str | None) -> list[dict[str, Any]]:
+def _headlines(engine: Engine, years: list[str], year: str | None) -> tuple[Headline, ...]:
     previous = years[years.index(year) - 1] if year in years and years.index(year) > 0 else None
     funding = headlines.pc_funding_by_year(engine)
     figures = []
@@ -294,131 +313,126 @@ def _headlines(engine: Engine, years: list[str], year: str | None) -> list[dict[
             year,
             previous,
         ),
-        {
-            "key": "researchers",
-            "label": "Researchers in the directory",
-            "unit": "count",
-            "detail": "Listed with consent to public listing",
-            "value": headlines.public_researchers(engine),
-            "previous": None,
-            "series": [],
-        },
+        Headline(
+            key="researchers",
+            label="Researchers in the directory",
+            unit="count",
+            detail="Listed with consent to public listing",
+            value=headlines.public_researchers(engine),
+        ),
     ]
-    return figures
+    return tuple(figures)
 
 
-def _pc_funding_rows(engine: Engine) -> list[dict[str, Any]]:
+def _pc_funding_rows(engine: Engine) -> tuple[PcFunding, ...]:
     """P&C research money received and awarded by each home role, per financial year."""
     data = headlines.pc_funding_by_year(engine)
-    return [
-        {
-            "financial_year": str(row["financial_year"]),
-            "direction": str(row["direction"]),
-            "home_role": str(row["home_role"]),
-            "grants": int(row["grants"]),
-            "amount_pence": int(row["value"]),
-        }
+    return tuple(
+        PcFunding(
+            financial_year=str(row["financial_year"]),
+            direction=str(row["direction"]),
+            home_role=str(row["home_role"]),
+            grants=int(row["grants"]),
+            amount_pence=int(row["value"]),
+        )
         for row in _records(data)
-    ]
+    )
 
 
-def _funding_rows(engine: Engine) -> list[dict[str, Any]]:
+def _funding_rows(engine: Engine) -> tuple[GrantsByYear, ...]:
     """The funding page's main chart: all grants (GBP) by year, direction and funder."""
     data = funding_by_year(engine, Filters())
-    return [
-        {
-            "financial_year": str(row["financial_year"]),
-            "direction": str(row["direction"]),
-            "funder": str(row["funder"]),
-            "grants": int(row["grants"]),
-            "amount_pence": int(row["amount_pence"]),
-        }
+    return tuple(
+        GrantsByYear(
+            financial_year=str(row["financial_year"]),
+            direction=str(row["direction"]),
+            funder=str(row["funder"]),
+            grants=int(row["grants"]),
+            amount_pence=int(row["amount_pence"]),
+        )
         for row in _records(data)
-    ]
+    )
 
 
-def _milestone_rows(engine: Engine) -> list[dict[str, Any]]:
+def _milestones_by_recommendation(engine: Engine) -> dict[str, list[FrozenMilestone]]:
     statement = select(
         _m.milestone_id, _m.recommendation_id, _m.title, _m.due_date, _m.done_date
     ).order_by(_m.recommendation_id, _m.due_date, _m.milestone_id)
+    milestones: dict[str, list[FrozenMilestone]] = {}
     with engine.connect() as conn:
-        return [
-            {
-                "milestone_id": str(row.milestone_id),
-                "recommendation_id": str(row.recommendation_id),
-                "title": str(row.title),
-                "due_date": _iso(row.due_date),
-                "done_date": _iso(row.done_date),
-            }
-            for row in conn.execute(statement)
-        ]
+        for row in conn.execute(statement):
+            milestones.setdefault(str(row.recommendation_id), []).append(
+                FrozenMilestone(
+                    milestone_id=str(row.milestone_id),
+                    title=str(row.title),
+                    due_date=_iso(row.due_date),
+                    done_date=_iso(row.done_date),
+                )
+            )
+    return milestones
 
 
-def _recommendation_rows(engine: Engine, as_of: date) -> list[dict[str, Any]]:
+def _recommendation_rows(engine: Engine, as_of: date) -> tuple[FrozenRecommendation, ...]:
     data = tracker(engine, Filters(), as_of)
-    milestones: dict[str, list[dict[str, Any]]] = {}
-    for milestone in _milestone_rows(engine):
-        milestones.setdefault(milestone["recommendation_id"], []).append(
-            {key: value for key, value in milestone.items() if key != "recommendation_id"}
+    milestones = _milestones_by_recommendation(engine)
+    return tuple(
+        FrozenRecommendation(
+            recommendation_id=str(row["recommendation_id"]),
+            workstream_id=str(row["workstream_id"]),
+            workstream_number=int(row["workstream_number"]),
+            workstream_name=str(row["workstream_name"]),
+            text=str(row["text"]),
+            owner=_text(row["owner"]),
+            status=str(row["status"]),
+            rag=_text(row["rag"]),
+            progress_pct=_int(row["progress_pct"]),
+            last_update=_iso(row["last_update"]),
+            milestones=tuple(milestones.get(str(row["recommendation_id"]), [])),
         )
-    return [
-        {
-            "recommendation_id": str(row["recommendation_id"]),
-            "workstream_id": str(row["workstream_id"]),
-            "workstream_number": int(row["workstream_number"]),
-            "workstream_name": str(row["workstream_name"]),
-            "text": str(row["text"]),
-            "owner": _text(row["owner"]),
-            "status": str(row["status"]),
-            "rag": _text(row["rag"]),
-            "progress_pct": _int(row["progress_pct"]),
-            "last_update": _iso(row["last_update"]),
-            "milestones": milestones.get(str(row["recommendation_id"]), []),
-        }
         for row in _records(data)
-    ]
+    )
 
 
-def _decision_rows(engine: Engine) -> list[dict[str, Any]]:
+def _decision(row: Any) -> Decision:
+    return Decision(
+        decision_id=str(row.decision_id),
+        title=str(row.title),
+        decision_body=str(row.decision_body),
+        decision_date=_iso(row.decision_date),
+        influence_type=str(row.influence_type),
+    )
+
+
+def _decision_rows(engine: Engine) -> tuple[Decision, ...]:
     statement = (
         select(_d.decision_id, _d.title, _d.decision_body, _d.decision_date, _d.influence_type)
         .where(_d.is_published.is_(True))
         .order_by(_d.decision_date, _d.decision_id)
     )
     with engine.connect() as conn:
-        return [
-            {
-                "decision_id": str(row.decision_id),
-                "title": str(row.title),
-                "decision_body": str(row.decision_body),
-                "decision_date": _iso(row.decision_date),
-                "influence_type": str(row.influence_type),
-            }
-            for row in conn.execute(statement)
-        ]
+        return tuple(_decision(row) for row in conn.execute(statement))
 
 
-def frozen_figures(engine: Engine, as_of: date, created_at: datetime) -> dict[str, Any]:
-    """Everything a snapshot shows and compares against, from published data, as plain JSON
-    values (money in integer pence)."""
+def frozen_figures(engine: Engine, as_of: date, created_at: datetime) -> Figures:
+    """Everything a snapshot shows and compares against, from published data (money in
+    integer pence); ``to_json()`` gives what is stored."""
     years = headlines.financial_years(engine)
     year = _year_of(as_of, years)
     _files, publishers = source_publishers(engine)
-    return {
-        "format": FORMAT,
-        "as_of": as_of.isoformat(),
-        "frozen_at": _iso(created_at),
-        "data_last_loaded_at": _iso(last_load_time(engine)),
-        "sources": publishers,
-        "financial_year": year,
-        "previous_year": years[years.index(year) - 1]
+    return Figures(
+        as_of=as_of.isoformat(),
+        frozen_at=_iso(created_at),
+        data_last_loaded_at=_iso(last_load_time(engine)),
+        sources=tuple(publishers),
+        financial_year=year,
+        previous_year=years[years.index(year) - 1]
         if year in years and years.index(year) > 0
         else None,
-        "headlines": _headlines(engine, years, year),
-        "funding": {"pc_by_year": _pc_funding_rows(engine), "by_year": _funding_rows(engine)},
-        "recommendations": _recommendation_rows(engine, as_of),
-        "policy_decisions": _decision_rows(engine),
-    }
+        headlines=_headlines(engine, years, year),
+        funding=Funding(pc_by_year=_pc_funding_rows(engine), by_year=_funding_rows(engine)),
+        recommendations=_recommendation_rows(engine, as_of),
+        policy_decisions=_decision_rows(engine),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -439,7 +453,7 @@ def _frozen_by() -> Any:
     return func.coalesce(meta_users.c.display_name, "a member of staff").label("frozen_by")
 
 
-def list_snapshots(engine: Engine) -> list[dict[str, Any]]:
+def list_snapshots(engine: Engine) -> list[SnapshotSummary]:
     """Every snapshot, newest board date first: id, name, as_of, created_at, frozen_by."""
     statement = (
         select(_s.snapshot_id, _s.name, _s.as_of, _s.created_at, _frozen_by())
@@ -448,18 +462,18 @@ def list_snapshots(engine: Engine) -> list[dict[str, Any]]:
     )
     with engine.connect() as conn:
         return [
-            {
-                "snapshot_id": str(row.snapshot_id),
-                "name": str(row.name),
-                "as_of": _as_date(row.as_of),
-                "created_at": _as_moment(row.created_at),
-                "frozen_by": str(row.frozen_by),
-            }
+            SnapshotSummary(
+                snapshot_id=str(row.snapshot_id),
+                name=str(row.name),
+                as_of=_as_date(row.as_of),
+                created_at=_as_moment(row.created_at),
+                frozen_by=str(row.frozen_by),
+            )
             for row in conn.execute(statement)
         ]
 
 
-def latest_snapshot(engine: Engine) -> dict[str, Any] | None:
+def latest_snapshot(engine: Engine) -> SnapshotSummary | None:
     """The snapshot of the last board (latest date; the last frozen on that date)."""
     found = list_snapshots(engine)
     return found[0] if found else None
@@ -491,7 +505,7 @@ def get_snapshot(engine: Engine, snapshot_id: str) -> Snapshot | None:
         created_at=_as_moment(row.created_at),
         user_id=int(row.user_id),
         frozen_by=str(row.frozen_by),
-        figures=json.loads(row.figures),
+        figures=Figures.from_json(json.loads(row.figures)),
         figures_json=str(row.figures),
     )
 
@@ -501,48 +515,47 @@ def get_snapshot(engine: Engine, snapshot_id: str) -> Snapshot | None:
 # --------------------------------------------------------------------------------------------
 
 
-def _status_moves(engine: Engine, frozen: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    before = {row["recommendation_id"]: row for row in frozen}
+def _status_moves(
+    engine: Engine, frozen: tuple[FrozenRecommendation, ...]
+) -> tuple[StatusMove, ...]:
+    before = {row.recommendation_id: row for row in frozen}
     statement = recommendations_with_workstreams().order_by(
         dim_workstreams.c.number, dim_recommendations.c.recommendation_id
     )
     moves = []
     with engine.connect() as conn:
         for row in conn.execute(statement):
-            was = before.get(str(row.recommendation_id), {})
-            now = {
-                "status": str(row.status),
-                "rag": _text(row.rag),
-                "progress_pct": _int(row.progress_pct),
-            }
-            if all(was.get(key) == value for key, value in now.items()):
+            was = before.get(str(row.recommendation_id))
+            then = (was.status, was.rag, was.progress_pct) if was else (None, None, None)
+            now = (str(row.status), _text(row.rag), _int(row.progress_pct))
+            if then == now:
                 continue
             moves.append(
-                {
-                    "recommendation_id": str(row.recommendation_id),
-                    "text": str(row.text),
-                    "workstream_name": str(row.workstream_name),
-                    "status_from": was.get("status"),
-                    "status_to": now["status"],
-                    "rag_from": was.get("rag"),
-                    "rag_to": now["rag"],
-                    "progress_from": was.get("progress_pct"),
-                    "progress_to": now["progress_pct"],
-                }
+                StatusMove(
+                    recommendation_id=str(row.recommendation_id),
+                    text=str(row.text),
+                    workstream_name=str(row.workstream_name),
+                    status_from=then[0],
+                    status_to=now[0],
+                    rag_from=then[1],
+                    rag_to=now[1],
+                    progress_from=then[2],
+                    progress_to=now[2],
+                )
             )
-    return moves
+    return tuple(moves)
 
 
-def _money_totals(rows: list[dict[str, Any]]) -> dict[tuple[str, str], tuple[int, int]]:
+def _money_totals(rows: tuple[PcFunding, ...]) -> dict[tuple[str, str], tuple[int, int]]:
     totals: dict[tuple[str, str], tuple[int, int]] = {}
     for row in rows:
-        key = (row["direction"], row["home_role"])
+        key = (row.direction, row.home_role)
         grants, pence = totals.get(key, (0, 0))
-        totals[key] = (grants + int(row["grants"]), pence + int(row["amount_pence"]))
+        totals[key] = (grants + int(row.grants), pence + int(row.amount_pence))
     return totals
 
 
-def _funding_changes(engine: Engine, frozen: list[dict[str, Any]], as_of: date) -> dict[str, Any]:
+def _funding_changes(engine: Engine, frozen: tuple[PcFunding, ...], as_of: date) -> FundingChanges:
     """P&C research money by direction and home role, then and now, and the awards made after
     the snapshot's date."""
     before, now = _money_totals(frozen), _money_totals(_pc_funding_rows(engine))
@@ -553,15 +566,15 @@ def _funding_changes(engine: Engine, frozen: list[dict[str, Any]], as_of: date) 
             if was == (0, 0) and is_now == (0, 0):
                 continue
             totals.append(
-                {
-                    "direction": direction,
-                    "home_role": role,
-                    "grants_before": was[0],
-                    "grants_now": is_now[0],
-                    "pence_before": was[1],
-                    "pence_now": is_now[1],
-                    "change_pence": is_now[1] - was[1],
-                }
+                MoneyTotal(
+                    direction=direction,
+                    home_role=role,
+                    grants_before=was[0],
+                    grants_now=is_now[0],
+                    pence_before=was[1],
+                    pence_now=is_now[1],
+                    change_pence=is_now[1] - was[1],
+                )
             )
     new_awards = and_(
         _g.award_date > bindparam("as_of", as_of),
@@ -590,27 +603,25 @@ def _funding_changes(engine: Engine, frozen: list[dict[str, Any]], as_of: date) 
     )
     with engine.connect() as conn:
         counted = conn.execute(count_and_sum).one()
-        awards = [
-            {
-                "grant_id": str(row.grant_id),
-                "title": str(row.title),
-                "funder": _text(row.funder_name),
+        awards = tuple(
+            NewAward(
+                grant_id=str(row.grant_id),
+                title=str(row.title),
+                funder=_text(row.funder_name),
                 # Grants to individuals are listed without the person's name.
-                "recipient": None if row.recipient_is_individual else _text(row.recipient_name),
-                "direction": str(row.direction),
-                "award_date": _iso(row.award_date),
-                "amount_pence": int(row.amount_awarded_pence),
-            }
+                recipient=None if row.recipient_is_individual else _text(row.recipient_name),
+                direction=str(row.direction),
+                award_date=_iso(row.award_date),
+                amount_pence=int(row.amount_awarded_pence),
+            )
             for row in conn.execute(listed)
-        ]
-    return {
-        "totals": totals,
-        "new_awards": {
-            "grants": int(counted.grants),
-            "amount_pence": int(counted.pence),
-            "listed": awards,
-        },
-    }
+        )
+    return FundingChanges(
+        totals=tuple(totals),
+        new_awards=NewAwards(
+            grants=int(counted.grants), amount_pence=int(counted.pence), listed=awards
+        ),
+    )
 
 
 def _milestone_query() -> Any:
@@ -627,29 +638,29 @@ def _milestone_query() -> Any:
     )
 
 
-def _milestone_dict(row: Any, today: date) -> dict[str, Any]:
+def _milestone_change(row: Any, today: date) -> MilestoneChange:
     due = row.due_date
     done = row.done_date
-    return {
-        "milestone_id": str(row.milestone_id),
-        "recommendation_id": str(row.recommendation_id),
-        "recommendation_text": str(row.recommendation_text),
-        "title": str(row.title),
-        "due_date": _iso(due),
-        "done_date": _iso(done),
-        "on_time": None if done is None or due is None else bool(done <= due),
-        "days_overdue": (today - due).days if done is None and due is not None else None,
-    }
+    return MilestoneChange(
+        milestone_id=str(row.milestone_id),
+        recommendation_id=str(row.recommendation_id),
+        recommendation_text=str(row.recommendation_text),
+        title=str(row.title),
+        due_date=_iso(due),
+        done_date=_iso(done),
+        on_time=None if done is None or due is None else bool(done <= due),
+        days_overdue=(today - due).days if done is None and due is not None else None,
+    )
 
 
 def _milestone_changes(
-    engine: Engine, frozen: list[dict[str, Any]], as_of: date, today: date
-) -> dict[str, list[dict[str, Any]]]:
+    engine: Engine, frozen: tuple[FrozenRecommendation, ...], as_of: date, today: date
+) -> dict[str, tuple[MilestoneChange, ...]]:
     open_then = [
-        milestone["milestone_id"]
+        milestone.milestone_id
         for recommendation in frozen
-        for milestone in recommendation.get("milestones", [])
-        if milestone.get("done_date") is None
+        for milestone in recommendation.milestones
+        if milestone.done_date is None
     ]
     after: Any = bindparam("as_of", as_of)
     now: Any = bindparam("today", today)
@@ -680,14 +691,14 @@ def _milestone_changes(
     )
     with engine.connect() as conn:
         return {
-            "met": [_milestone_dict(row, today) for row in conn.execute(met)],
-            "missed": [_milestone_dict(row, today) for row in conn.execute(missed)],
-            "overdue": [_milestone_dict(row, today) for row in conn.execute(overdue)],
+            "met": tuple(_milestone_change(row, today) for row in conn.execute(met)),
+            "missed": tuple(_milestone_change(row, today) for row in conn.execute(missed)),
+            "overdue": tuple(_milestone_change(row, today) for row in conn.execute(overdue)),
         }
 
 
-def _new_decisions(engine: Engine, frozen: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    known = [row["decision_id"] for row in frozen]
+def _new_decisions(engine: Engine, frozen: tuple[Decision, ...]) -> tuple[Decision, ...]:
+    known = [row.decision_id for row in frozen]
     statement = select(
         _d.decision_id, _d.title, _d.decision_body, _d.decision_date, _d.influence_type
     ).where(_d.is_published.is_(True))
@@ -695,33 +706,24 @@ def _new_decisions(engine: Engine, frozen: list[dict[str, Any]]) -> list[dict[st
         statement = statement.where(_d.decision_id.not_in(known))
     statement = statement.order_by(_d.decision_date.desc(), _d.decision_id).limit(LISTED)
     with engine.connect() as conn:
-        return [
-            {
-                "decision_id": str(row.decision_id),
-                "title": str(row.title),
-                "decision_body": str(row.decision_body),
-                "decision_date": _iso(row.decision_date),
-                "influence_type": str(row.influence_type),
-            }
-            for row in conn.execute(statement)
-        ]
+        return tuple(_decision(row) for row in conn.execute(statement))
 
 
-def changes_since(engine: Engine, snapshot: Snapshot, today: date | None = None) -> dict[str, Any]:
+def changes_since(engine: Engine, snapshot: Snapshot, today: date | None = None) -> Changes:
     """What changed between ``snapshot`` and the published figures now (``today`` defaults to
     the current date): ``status_moves``, ``funding`` (``totals`` and ``new_awards``),
     ``milestones_met``, ``milestones_missed``, ``new_decisions`` and ``overdue``."""
     day = today or date.today()
     figures = snapshot.figures
-    milestones = _milestone_changes(engine, figures["recommendations"], snapshot.as_of, day)
-    return {
-        "snapshot_id": snapshot.snapshot_id,
-        "as_of": snapshot.as_of.isoformat(),
-        "today": day.isoformat(),
-        "status_moves": _status_moves(engine, figures["recommendations"]),
-        "funding": _funding_changes(engine, figures["funding"]["pc_by_year"], snapshot.as_of),
-        "milestones_met": milestones["met"],
-        "milestones_missed": milestones["missed"],
-        "new_decisions": _new_decisions(engine, figures["policy_decisions"]),
-        "overdue": milestones["overdue"],
-    }
+    milestones = _milestone_changes(engine, figures.recommendations, snapshot.as_of, day)
+    return Changes(
+        snapshot_id=snapshot.snapshot_id,
+        as_of=snapshot.as_of.isoformat(),
+        today=day.isoformat(),
+        status_moves=_status_moves(engine, figures.recommendations),
+        funding=_funding_changes(engine, figures.funding.pc_by_year, snapshot.as_of),
+        milestones_met=milestones["met"],
+        milestones_missed=milestones["missed"],
+        new_decisions=_new_decisions(engine, figures.policy_decisions),
+        overdue=milestones["overdue"],
+    )

@@ -20,9 +20,9 @@ from functools import cache
 from sqlalchemy import Engine, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from warehouse import access
 from warehouse.schema import meta_users
 
-ROLES = ("lead", "leadership", "admin")
 MIN_PASSWORD_LENGTH = 12
 HASH_METHOD = "scrypt"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -68,10 +68,10 @@ def normalise_email(email: str) -> str:
 
 
 def _check_role(role: str, workstreams: tuple[str, ...]) -> None:
-    if role not in ROLES:
-        raise UserError(f"role: must be one of {', '.join(ROLES)}, not {role!r}")
-    if role == "lead" and not workstreams:
-        raise UserError("workstreams: a lead needs at least one workstream (e.g. WS1)")
+    if role not in access.ROLES:
+        raise UserError(f"role: must be one of {', '.join(access.ROLES)}, not {role!r}")
+    if access.needs_workstreams(role) and not workstreams:
+        raise UserError(f"workstreams: a {role} needs at least one workstream (e.g. WS1)")
 
 
 def _clean_workstreams(workstreams: tuple[str, ...] | list[str]) -> tuple[str, ...]:

@@ -25,7 +25,9 @@ from sqlalchemy import Engine
 from werkzeug.wrappers import Response as BaseResponse
 
 from warehouse import snapshots
+from warehouse.access import roles_with
 from warehouse.db import shared_engine
+from warehouse.snapshot_data import SnapshotSummary
 from web.auth import current_user, require_role
 from web.provenance import provenance
 
@@ -54,14 +56,14 @@ def page_path(snapshot_id: str) -> str:
     return f"/snapshots/{quote(snapshot_id, safe='')}"
 
 
-def _summary(row: dict[str, Any]) -> dict[str, Any]:
-    snapshot_id = str(row["snapshot_id"])
+def _summary(row: SnapshotSummary | snapshots.Snapshot) -> dict[str, Any]:
+    snapshot_id = row.snapshot_id
     return {
         "snapshot_id": snapshot_id,
-        "name": row["name"],
-        "as_of": row["as_of"].isoformat(),
-        "created_at": row["created_at"].isoformat(timespec="seconds"),
-        "frozen_by": row["frozen_by"],
+        "name": row.name,
+        "as_of": row.as_of.isoformat(),
+        "created_at": row.created_at.isoformat(timespec="seconds"),
+        "frozen_by": row.frozen_by,
         "links": {
             "page": request.host_url.rstrip("/") + page_path(snapshot_id),
             "json": f"/api/v1/snapshots/{quote(snapshot_id, safe='')}.json",
@@ -90,15 +92,7 @@ def snapshot_json(snapshot_id: str) -> Response:
     found = snapshots.get_snapshot(engine, snapshot_id)
     if found is None:
         return _json({"error": f"there is no snapshot '{snapshot_id}'"}, 404)
-    summary = _summary(
-        {
-            "snapshot_id": found.snapshot_id,
-            "name": found.name,
-            "as_of": found.as_of,
-            "created_at": found.created_at,
-            "frozen_by": found.frozen_by,
-        }
-    )
+    summary = _summary(found)
     # The frozen JSON is spliced in as stored, so the figures served are the very bytes frozen.
     head = json.dumps(summary, ensure_ascii=False, separators=(",", ":"))
     tail = json.dumps(provenance(engine), ensure_ascii=False, separators=(",", ":"))
@@ -112,14 +106,14 @@ def _back_to_form(error: str, name: str, as_of: str) -> BaseResponse:
 
 
 @snapshots_api.get("/snapshots/new")
-@require_role("leadership", "admin")
+@require_role(*roles_with("freezes_snapshots"))
 def freeze_form() -> BaseResponse:
     """The form is on the snapshots page."""
     return redirect("/snapshots#freeze", 303)
 
 
 @snapshots_api.post("/snapshots/new")
-@require_role("leadership", "admin")
+@require_role(*roles_with("freezes_snapshots"))
 def freeze_snapshot() -> BaseResponse:
     """Freeze the published figures under the posted name and date."""
     user = current_user()

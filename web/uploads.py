@@ -39,6 +39,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from data_pipeline.config import load_config
 from data_pipeline.formats import all_formats
+from warehouse.access import roles_with
 from warehouse.db import shared_engine
 from warehouse.load_jobs import fail_stale_runs
 from warehouse.queries.load_runs import load_run, rejected_csv_chunks, rejected_csv_name
@@ -145,7 +146,7 @@ def _fail_stale_runs_once() -> None:
 
 
 @uploads.post(UPLOAD_PATH)
-@require_role("admin")
+@require_role(*roles_with("manages_data"))
 def upload() -> Any:
     """Load the file in the form's ``file`` field (as ``format`` if given) and show its run."""
     from flask import current_app
@@ -194,7 +195,7 @@ def _csv(chunks: Iterator[str], file_name: str) -> Response:
 
 
 @uploads.get("/data/loads/<int:load_run_id>/rejected.csv")
-@require_role("admin")
+@require_role(*roles_with("manages_data"))
 def run_rejected_csv(load_run_id: int) -> Response:
     """The rejected rows of one load run: load_run_id, file_name, row_number, field, reason,
     raw."""
@@ -206,7 +207,7 @@ def run_rejected_csv(load_run_id: int) -> Response:
 
 
 @uploads.get("/data/rejected.csv")
-@require_role("admin")
+@require_role(*roles_with("manages_data"))
 def all_rejected_csv() -> Response:
     """Every rejected row in the warehouse (the whole ``meta_rejected_rows``)."""
     return _csv(rejected_csv_chunks(shared_engine()), "rejected-rows.csv")

@@ -1,13 +1,14 @@
 """Layout pieces of board snapshots: the list and the freeze form, a snapshot's page (its frozen
 figures, then what changed since), and the overview's "What changed since the last board"
-panel. Everything here renders plain data: the frozen figures' JSON and the changes that
-``warehouse.snapshots.changes_since`` computes. Money is exact pounds (committee papers quote
-it), never abbreviated.
+panel. Everything here renders the typed snapshot data of ``warehouse.snapshot_data`` (the
+frozen ``Figures``, the ``Changes`` since, a ``SnapshotSummary``) by its attributes; the
+classes are not named here because components never import the warehouse (an import-linter
+contract). Money is exact pounds (committee papers quote it), never abbreviated.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
@@ -75,7 +76,7 @@ def _none(text: str) -> html.P:
 # -- The list and the form -------------------------------------------------------------------
 
 
-def snapshot_list(rows: Sequence[Mapping[str, Any]]) -> html.Div:
+def snapshot_list(rows: Sequence[Any]) -> html.Div:
     """Every snapshot, newest board first, each linked to its citable page."""
     if not rows:
         return html.Div(_none("No snapshot has been frozen yet."), className="snapshot-list")
@@ -83,10 +84,10 @@ def snapshot_list(rows: Sequence[Mapping[str, Any]]) -> html.Div:
         ["Snapshot", "Board date", "Frozen", "Frozen by"],
         [
             [
-                dcc.Link(row["name"], href=snapshot_href(row["snapshot_id"])),
-                long_date(row["as_of"]),
-                _moment(row["created_at"]),
-                row["frozen_by"],
+                dcc.Link(row.name, href=snapshot_href(row.snapshot_id)),
+                long_date(row.as_of),
+                _moment(row.created_at),
+                row.frozen_by,
             ]
             for row in rows
         ],
@@ -212,9 +213,9 @@ def headline_value(unit: str, value: Any) -> str:
     return f"{int(value):,}"
 
 
-def _headline_change(headline: Mapping[str, Any], previous_year: str | None) -> str:
-    now, before, unit = headline.get("value"), headline.get("previous"), headline["unit"]
-    if not headline.get("series"):
+def _headline_change(headline: Any, previous_year: str | None) -> str:
+    now, before, unit = headline.value, headline.previous, headline.unit
+    if not headline.series:
         return "Count on the day it was frozen"
     if previous_year is None or before is None:
         return "No figure for the year before"
@@ -234,14 +235,14 @@ def _headline_change(headline: Mapping[str, Any], previous_year: str | None) -> 
     return f"{arrow} {shown} on {previous_year}"
 
 
-def _headlines(figures: Mapping[str, Any]) -> html.Section:
-    year, previous = figures.get("financial_year"), figures.get("previous_year")
+def _headlines(figures: Any) -> html.Section:
+    year, previous = figures.financial_year, figures.previous_year
     cards = [
         dbc.Col(
             headline_card(
-                h["label"],
-                headline_value(h["unit"], h.get("value")),
-                h["detail"],
+                h.label,
+                headline_value(h.unit, h.value),
+                h.detail,
                 _headline_change(h, previous),
                 None,
                 None,
@@ -251,7 +252,7 @@ def _headlines(figures: Mapping[str, Any]) -> html.Section:
             lg=4,
             xl=3,
         )
-        for h in figures.get("headlines", [])
+        for h in figures.headlines
     ]
     return html.Section(
         [
@@ -271,21 +272,23 @@ def _headlines(figures: Mapping[str, Any]) -> html.Section:
     )
 
 
-def _funding(figures: Mapping[str, Any]) -> html.Section:
-    funding = figures.get("funding", {})
-    pc_rows = funding.get("pc_by_year", [])
+def _funding(figures: Any) -> html.Section:
+    funding = figures.funding
+    pc_rows = funding.pc_by_year
+    # The table's columns, in the order of DIRECTION_LABELS (received first) and of the
+    # Council before the NHS; the research collaboration's own money is not a column.
     columns = [
         (direction, role)
-        for direction in ("received", "awarded")
+        for direction in DIRECTION_LABELS
         for role in ("council", "nhs")
-        if any(r["direction"] == direction and r["home_role"] == role for r in pc_rows)
+        if any(r.direction == direction and r.home_role == role for r in pc_rows)
     ]
-    years = sorted({r["financial_year"] for r in pc_rows})
-    amounts = {(r["financial_year"], r["direction"], r["home_role"]): r for r in pc_rows}
+    years = sorted({r.financial_year for r in pc_rows})
+    amounts = {(r.financial_year, r.direction, r.home_role): r for r in pc_rows}
 
     def cell(year: str, direction: str, role: str) -> str:
         row = amounts.get((year, direction, role))
-        return money(row["amount_pence"]) if row else "£0"
+        return money(row.amount_pence) if row else "£0"
 
     pc_table = (
         _table(
@@ -303,10 +306,10 @@ def _funding(figures: Mapping[str, Any]) -> html.Section:
         else _none("No P&C research funding had been loaded.")
     )
     totals: dict[tuple[str, str], tuple[int, int]] = {}
-    for row in funding.get("by_year", []):
-        key = (row["financial_year"], row["direction"])
+    for row in funding.by_year:
+        key = (row.financial_year, row.direction)
         grants, pence = totals.get(key, (0, 0))
-        totals[key] = (grants + int(row["grants"]), pence + int(row["amount_pence"]))
+        totals[key] = (grants + int(row.grants), pence + int(row.amount_pence))
     all_years = sorted({year for year, _ in totals})
     directions = [d for d in DIRECTION_LABELS if any(k[1] == d for k in totals)]
     all_table = (
@@ -341,15 +344,15 @@ def _funding(figures: Mapping[str, Any]) -> html.Section:
     )
 
 
-def _milestone_summary(milestones: Sequence[Mapping[str, Any]]) -> str:
+def _milestone_summary(milestones: Sequence[Any]) -> str:
     if not milestones:
         return "None"
-    done = sum(1 for m in milestones if m.get("done_date"))
+    done = sum(1 for m in milestones if m.done_date)
     return f"{done} of {len(milestones)} met"
 
 
-def _recommendations(figures: Mapping[str, Any]) -> html.Section:
-    recommendations = figures.get("recommendations", [])
+def _recommendations(figures: Any) -> html.Section:
+    recommendations = figures.recommendations
     if not recommendations:
         return html.Section(
             [html.H2("Recommendations", className="h4 mt-3"), _none("No recommendations.")]
@@ -366,13 +369,13 @@ def _recommendations(figures: Mapping[str, Any]) -> html.Section:
         ],
         [
             [
-                dcc.Link(r["recommendation_id"], href=recommendation_href(r["recommendation_id"])),
-                r["text"],
-                f"{r['workstream_number']}. {r['workstream_name']}",
-                status_badge(r["status"]),
-                rag_badge(r.get("rag")),
-                f"{r['progress_pct']}%" if r.get("progress_pct") is not None else "Not given",
-                _milestone_summary(r.get("milestones", [])),
+                dcc.Link(r.recommendation_id, href=recommendation_href(r.recommendation_id)),
+                r.text,
+                f"{r.workstream_number}. {r.workstream_name}",
+                status_badge(r.status),
+                rag_badge(r.rag),
+                f"{r.progress_pct}%" if r.progress_pct is not None else "Not given",
+                _milestone_summary(r.milestones),
             ]
             for r in recommendations
         ],
@@ -382,13 +385,13 @@ def _recommendations(figures: Mapping[str, Any]) -> html.Section:
     )
     milestones = [
         [
-            r["recommendation_id"],
-            m["title"],
-            long_date(m.get("due_date")) or "No date",
-            long_date(m.get("done_date")) or "Open",
+            r.recommendation_id,
+            m.title,
+            long_date(m.due_date) or "No date",
+            long_date(m.done_date) or "Open",
         ]
         for r in recommendations
-        for m in r.get("milestones", [])
+        for m in r.milestones
     ]
     details = (
         html.Details(
@@ -411,10 +414,10 @@ def _recommendations(figures: Mapping[str, Any]) -> html.Section:
     )
 
 
-def _decisions(figures: Mapping[str, Any]) -> html.Section:
-    decisions = figures.get("policy_decisions", [])
+def _decisions(figures: Any) -> html.Section:
+    decisions = figures.policy_decisions
     rows = [
-        [d["decision_id"], d["title"], d["decision_body"], long_date(d["decision_date"])]
+        [d.decision_id, d.title, d.decision_body, long_date(d.decision_date)]
         for d in reversed(decisions)
     ]
     return html.Section(
@@ -438,7 +441,7 @@ def _decisions(figures: Mapping[str, Any]) -> html.Section:
     )
 
 
-def frozen_figures(figures: Mapping[str, Any]) -> html.Div:
+def frozen_figures(figures: Any) -> html.Div:
     return html.Div(
         [_headlines(figures), _funding(figures), _recommendations(figures), _decisions(figures)],
         className="snapshot-figures",
@@ -458,7 +461,7 @@ def _percent(value: Any) -> str:
     return f"{value}%" if value is not None else "Not given"
 
 
-def _status_moves(moves: Sequence[Mapping[str, Any]]) -> Any:
+def _status_moves(moves: Sequence[Any]) -> Any:
     if not moves:
         return _none("No recommendation changed status, delivery confidence or progress.")
     return _table(
@@ -468,15 +471,15 @@ def _status_moves(moves: Sequence[Mapping[str, Any]]) -> Any:
                 html.Span(
                     [
                         dcc.Link(
-                            m["recommendation_id"], href=recommendation_href(m["recommendation_id"])
+                            m.recommendation_id, href=recommendation_href(m.recommendation_id)
                         ),
                         " ",
-                        m["text"],
+                        m.text,
                     ]
                 ),
-                _move(m["status_from"], m["status_to"], status_badge),
-                _move(m["rag_from"], m["rag_to"], rag_badge),
-                _move(m["progress_from"], m["progress_to"], _percent),
+                _move(m.status_from, m.status_to, status_badge),
+                _move(m.rag_from, m.rag_to, rag_badge),
+                _move(m.progress_from, m.progress_to, _percent),
             ]
             for m in moves
         ],
@@ -490,18 +493,18 @@ def _signed(pence: int) -> str:
     return signed_money(pence) if pence else "No change"
 
 
-def _funding_changes(funding: Mapping[str, Any], as_of: str) -> list[Any]:
-    totals = funding.get("totals", [])
+def _funding_changes(funding: Any, as_of: str) -> list[Any]:
+    totals = funding.totals
     table = (
         _table(
             ["Money", "Then", "Now", "Change"],
             [
                 [
-                    f"{DIRECTION_LABELS[t['direction']]} by the "
-                    f"{HOME_ROLE_LABELS.get(t['home_role'], t['home_role'])}",
-                    f"{money(t['pence_before'])} ({_grants(t['grants_before'])})",
-                    f"{money(t['pence_now'])} ({_grants(t['grants_now'])})",
-                    _signed(int(t["change_pence"])),
+                    f"{DIRECTION_LABELS[t.direction]} by the "
+                    f"{HOME_ROLE_LABELS.get(t.home_role, t.home_role)}",
+                    f"{money(t.pence_before)} ({_grants(t.grants_before)})",
+                    f"{money(t.pence_now)} ({_grants(t.grants_now)})",
+                    _signed(int(t.change_pence)),
                 ]
                 for t in totals
             ],
@@ -511,26 +514,26 @@ def _funding_changes(funding: Mapping[str, Any], as_of: str) -> list[Any]:
         if totals
         else _none("No P&C research funding, then or now.")
     )
-    new = funding.get("new_awards", {})
-    count = int(new.get("grants", 0))
-    listed = new.get("listed", [])
+    new = funding.new_awards
+    count = int(new.grants)
+    listed = new.listed
     awards: Any
     if count:
         awards = [
             html.P(
                 f"{count:,} P&C research grant{'s' if count != 1 else ''} received or awarded "
-                f"after {long_date(as_of)}, {money(new.get('amount_pence', 0))} in all.",
+                f"after {long_date(as_of)}, {money(new.amount_pence)} in all.",
                 className="snapshot-new-awards-total",
             ),
             _table(
                 ["Awarded", "Grant", "Funder", "Recipient", "Amount"],
                 [
                     [
-                        long_date(a["award_date"]),
-                        a["title"],
-                        a.get("funder") or "",
-                        a.get("recipient") or "An individual",
-                        money(a["amount_pence"]),
+                        long_date(a.award_date),
+                        a.title,
+                        a.funder or "",
+                        a.recipient or "An individual",
+                        money(a.amount_pence),
                     ]
                     for a in listed
                 ],
@@ -545,27 +548,27 @@ def _funding_changes(funding: Mapping[str, Any], as_of: str) -> list[Any]:
     return [table, html.H4("New awards", className="h6 mt-2"), awards]
 
 
-def _milestones(rows: Sequence[Mapping[str, Any]], empty: str, caption: str, kind: str) -> Any:
+def _milestones(rows: Sequence[Any], empty: str, caption: str, kind: str) -> Any:
     if not rows:
         return _none(empty)
     header = ["Recommendation", "Milestone", "Due", "Met" if kind != "overdue" else "Overdue by"]
 
-    def last(m: Mapping[str, Any]) -> str:
+    def last(m: Any) -> str:
         if kind == "overdue":
-            days = int(m.get("days_overdue") or 0)
+            days = int(m.days_overdue or 0)
             return f"{days:,} day{'s' if days != 1 else ''}"
-        if not m.get("done_date"):
+        if not m.done_date:
             return "Not yet"
-        late = "" if m.get("on_time") in (True, None) else " (late)"
-        return long_date(m["done_date"]) + late
+        late = "" if m.on_time in (True, None) else " (late)"
+        return long_date(m.done_date) + late
 
     return _table(
         header,
         [
             [
-                dcc.Link(m["recommendation_id"], href=recommendation_href(m["recommendation_id"])),
-                m["title"],
-                long_date(m.get("due_date")) or "No date",
+                dcc.Link(m.recommendation_id, href=recommendation_href(m.recommendation_id)),
+                m.title,
+                long_date(m.due_date) or "No date",
                 last(m),
             ]
             for m in rows
@@ -575,35 +578,35 @@ def _milestones(rows: Sequence[Mapping[str, Any]], empty: str, caption: str, kin
     )
 
 
-def _new_decisions(decisions: Sequence[Mapping[str, Any]]) -> Any:
+def _new_decisions(decisions: Sequence[Any]) -> Any:
     if not decisions:
         return _none("No new published policy decisions.")
     return _table(
         ["Date", "Decision", "By"],
-        [[long_date(d["decision_date"]), d["title"], d["decision_body"]] for d in decisions],
+        [[long_date(d.decision_date), d.title, d.decision_body] for d in decisions],
         "Published policy decisions the snapshot did not hold, newest first",
         "snapshot-new-decisions",
     )
 
 
-def changes_view(changes: Mapping[str, Any], name: str) -> html.Div:
+def changes_view(changes: Any, name: str) -> html.Div:
     """The five sections of "What changed since <snapshot>"."""
-    as_of = changes["as_of"]
+    as_of = changes.as_of
     return html.Div(
         [
             html.P(
-                f"The published figures today ({long_date(changes['today'])}) against "
+                f"The published figures today ({long_date(changes.today)}) against "
                 f"“{name}” (board date {long_date(as_of)}).",
                 className="mt-3",
             ),
             html.Section(
-                [html.H3("Status moves", className="h5"), _status_moves(changes["status_moves"])],
+                [html.H3("Status moves", className="h5"), _status_moves(changes.status_moves)],
                 className="mb-4",
             ),
             html.Section(
                 [
                     html.H3("New awards and the change in £", className="h5"),
-                    *_funding_changes(changes["funding"], as_of),
+                    *_funding_changes(changes.funding, as_of),
                 ],
                 className="mb-4",
             ),
@@ -612,14 +615,14 @@ def changes_view(changes: Mapping[str, Any], name: str) -> html.Div:
                     html.H3("Milestones met and missed", className="h5"),
                     html.H4(f"Met since {long_date(as_of)}", className="h6"),
                     _milestones(
-                        changes["milestones_met"],
+                        changes.milestones_met,
                         "No milestone met since the snapshot.",
                         "Milestones met since the board date, or open then and met now",
                         "met",
                     ),
                     html.H4(f"Missed since {long_date(as_of)}", className="h6"),
                     _milestones(
-                        changes["milestones_missed"],
+                        changes.milestones_missed,
                         "No milestone fell due and was missed since the snapshot.",
                         "Milestones due since the board date and not met by their due date",
                         "missed",
@@ -630,7 +633,7 @@ def changes_view(changes: Mapping[str, Any], name: str) -> html.Div:
             html.Section(
                 [
                     html.H3("New policy decisions", className="h5"),
-                    _new_decisions(changes["new_decisions"]),
+                    _new_decisions(changes.new_decisions),
                 ],
                 className="mb-4",
             ),
@@ -638,7 +641,7 @@ def changes_view(changes: Mapping[str, Any], name: str) -> html.Div:
                 [
                     html.H3("Overdue today", className="h5"),
                     _milestones(
-                        changes["overdue"],
+                        changes.overdue,
                         "Nothing is overdue.",
                         "Open milestones past their due date, most overdue first "
                         "(recommendations themselves have no due date)",
@@ -682,35 +685,29 @@ def _views(snapshot_id: str, name: str, changes_shown: bool) -> html.Nav:
     )
 
 
-def _last_loaded(figures: Mapping[str, Any]) -> str:
-    loaded = figures.get("data_last_loaded_at")
+def _last_loaded(figures: Any) -> str:
+    loaded = figures.data_last_loaded_at
     return f"Data last loaded before freezing: {_moment(loaded)}." if loaded else ""
 
 
-def snapshot_page(
-    meta: Mapping[str, Any],
-    figures: Mapping[str, Any],
-    changes: Mapping[str, Any] | None,
-    *,
-    url: str,
-    view: str,
-) -> html.Div:
+def snapshot_page(snapshot: Any, changes: Any | None, *, url: str, view: str) -> html.Div:
     """A snapshot's citable page: what it is, how to cite it, and either its frozen figures or
     (``view="changes"``) what changed since."""
-    frozen_on = _moment(meta["created_at"])
+    figures = snapshot.figures
+    frozen_on = _moment(snapshot.created_at)
     changes_shown = view == "changes" and changes is not None
     cite = (
-        f"{meta['name']}, board snapshot of {long_date(meta['as_of'])}, frozen on {frozen_on}. "
-        f"{url}"
+        f"{snapshot.name}, board snapshot of {long_date(snapshot.as_of)}, "
+        f"frozen on {frozen_on}. {url}"
     )
     return html.Div(
         [
-            html.H1(meta["name"], className="h2 snapshot-name"),
+            html.H1(snapshot.name, className="h2 snapshot-name"),
             html.P(
                 [
                     "Board date ",
-                    html.Strong(long_date(meta["as_of"])),
-                    f". Frozen by {meta['frozen_by']}.",
+                    html.Strong(long_date(snapshot.as_of)),
+                    f". Frozen by {snapshot.frozen_by}.",
                 ],
                 className="mb-2",
             ),
@@ -727,8 +724,8 @@ def snapshot_page(
                 [html.Strong("Cite this: "), html.Span(cite, className="snapshot-cite")],
                 className="small border-start border-3 ps-2 mb-4",
             ),
-            _views(meta["snapshot_id"], meta["name"], changes_shown),
-            changes_view(changes, meta["name"])
+            _views(snapshot.snapshot_id, snapshot.name, changes_shown),
+            changes_view(changes, snapshot.name)
             if changes is not None and changes_shown
             else frozen_figures(figures),
         ],
@@ -754,32 +751,32 @@ def _several(count: int, thing: str) -> str:
     return f"{count:,} {thing}{'s' if count != 1 else ''}"
 
 
-def overview_panel(meta: Mapping[str, Any] | None, changes: Mapping[str, Any] | None) -> Any:
+def overview_panel(summary: Any | None, changes: Any | None) -> Any:
     """A one-card summary of what changed since the last board, linking to the details."""
-    if meta is None or changes is None:
+    if summary is None or changes is None:
         return None
-    money_change = sum(int(t["change_pence"]) for t in changes["funding"]["totals"])
-    awards = int(changes["funding"]["new_awards"]["grants"])
+    money_change = sum(int(t.change_pence) for t in changes.funding.totals)
+    awards = int(changes.funding.new_awards.grants)
     money_text = "no change" if money_change == 0 else _signed(money_change)
     facts = [
-        _several(len(changes["status_moves"]), "status move"),
+        _several(len(changes.status_moves), "status move"),
         f"{_several(awards, 'new award')} ({money_text} in P&C research funding)",
-        f"{_several(len(changes['milestones_met']), 'milestone')} met, "
-        f"{len(changes['milestones_missed']):,} missed",
-        _several(len(changes["new_decisions"]), "new policy decision"),
-        f"{_several(len(changes['overdue']), 'milestone')} overdue",
+        f"{_several(len(changes.milestones_met), 'milestone')} met, "
+        f"{len(changes.milestones_missed):,} missed",
+        _several(len(changes.new_decisions), "new policy decision"),
+        f"{_several(len(changes.overdue), 'milestone')} overdue",
     ]
     return dbc.Alert(
         [
             html.H2("What changed since the last board", className="h6 mb-1"),
             html.P(
                 [
-                    f"Since “{meta['name']}” ({long_date(meta['as_of'])}): ",
+                    f"Since “{summary.name}” ({long_date(summary.as_of)}): ",
                     "; ".join(facts),
                     ". ",
                     dcc.Link(
                         "See what changed",
-                        href=snapshot_href(meta["snapshot_id"], "changes"),
+                        href=snapshot_href(summary.snapshot_id, "changes"),
                         className="alert-link",
                     ),
                 ],

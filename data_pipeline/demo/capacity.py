@@ -15,6 +15,7 @@ import pandas as pd
 
 from data_pipeline.demo.geography import DISTRICT_CODE, Geography
 from data_pipeline.demo.names import people
+from warehouse.vocabularies import AVAILABILITIES, CONSENTS
 
 RESEARCHER_COUNT = 120
 TRAINING_EVENT_COUNT = 40
@@ -79,7 +80,7 @@ def researchers_register(geography: Geography, rng: np.random.Generator) -> pd.D
     rows = []
     for number, full_name in enumerate(names, start=1):
         given, surname = full_name.split(" ", 1)
-        consent = str(rng.choice(["public", "partners", "hidden"], p=[0.35, 0.4, 0.25]))
+        consent = str(rng.choice(CONSENTS, p=[0.35, 0.4, 0.25]))
         shows_full_name = consent == "public" and rng.random() < 0.5
         has_contact = consent != "hidden" or rng.random() < 0.4
         area_count = int(rng.integers(1, 4))
@@ -100,9 +101,7 @@ def researchers_register(geography: Geography, rng: np.random.Generator) -> pd.D
                 "training_completed": "; ".join(
                     _COURSES[: int(rng.integers(0, len(_COURSES) + 1))]
                 ),
-                "availability": str(
-                    rng.choice(["available", "limited", "unavailable"], p=[0.5, 0.35, 0.15])
-                ),
+                "availability": str(rng.choice(AVAILABILITIES, p=[0.5, 0.35, 0.15])),
                 "consent": consent,
                 "contact_email": f"{given}.{surname}.{number}@example.org".lower()
                 if has_contact

@@ -24,6 +24,7 @@ from data_pipeline.demo.geography import DISTRICT_CODE, DISTRICT_NAME, Geography
 from data_pipeline.demo.organisations import FUNDERS
 from data_pipeline.demo.programmes import LOCAL, PROGRAMMES
 from data_pipeline.demo.themes import TOPICS
+from warehouse.vocabularies import HOME_ROLES
 
 FINANCIAL_YEARS = ("2019/20", "2020/21", "2021/22", "2022/23", "2023/24", "2024/25")
 # Grant-making grew over the period, with a dip in the first pandemic year.
@@ -76,7 +77,7 @@ class Recipients:
 
 def recipients(groups: pd.DataFrame) -> Recipients:
     """Local groups followed by the home organisations as possible recipients."""
-    homes = [FUNDERS[key] for key in ("council", "nhs", "hdrc")]
+    homes = [FUNDERS[key] for key in HOME_ROLES]
     home_frame = pd.DataFrame(
         {
             "org_id": [org.org_id for org in homes],

@@ -21,11 +21,11 @@ from data_pipeline.demo.organisations import RESEARCH_SUPPLIERS
 from data_pipeline.demo.themes import (
     METHODS,
     NOT_STUDIED_IN_THE_EAST,
-    PARTICIPATION_LEVELS,
     POPULATIONS,
     TOPICS,
 )
 from data_pipeline.demo.tracker import AS_OF
+from warehouse.vocabularies import PARTICIPATION_LEVELS, REACHES
 
 PROJECT_COUNT = 150
 FROM_COMMISSIONS = 25
@@ -299,7 +299,7 @@ def decisions_register(
         ward_code = str(first["wards"]).split("; ")[0]
         ward = ward_names.get(ward_code, "the borough")
         title = template.format(topic=topic, ward=ward)
-        reach = str(rng.choice(["local", "regional", "national"], p=[0.75, 0.18, 0.07]))
+        reach = str(rng.choice(REACHES, p=[0.75, 0.18, 0.07]))
         drafts.append(
             {
                 "decision_id": "",

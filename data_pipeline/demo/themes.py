@@ -53,11 +53,3 @@ METHODS: tuple[str, ...] = (
     "participant observation",
     "co-analysis workshops",
 )
-
-PARTICIPATION_LEVELS: tuple[str, ...] = (
-    "inform",
-    "consult",
-    "involve",
-    "co-produce",
-    "community-led",
-)

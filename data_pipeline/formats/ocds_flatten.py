@@ -23,8 +23,8 @@ import re
 from typing import Any
 
 from data_pipeline.formats.ocds_compile import Process
+from warehouse.vocabularies import COMMISSIONING_STAGES
 
-STAGES = ("planning", "tender", "award", "contract", "implementation")
 _ORG_ID_SCHEME = re.compile(r"^[A-Z]{2}-[A-Z0-9]+$")
 _SPREADSHEET_FLOAT = re.compile(r"^(\d+)\.0+$")
 _TENDER_UNDER_WAY = {"active", "cancelled", "unsuccessful", "complete", "withdrawn"}
@@ -127,9 +127,9 @@ def stage(process: Process) -> str:
     for tag in process.tags:
         for prefix, name in _TAG_STAGES:
             if tag.startswith(prefix):
-                reached = max(reached, STAGES.index(name))
+                reached = max(reached, COMMISSIONING_STAGES.index(name))
                 break
-    return STAGES[reached]
+    return COMMISSIONING_STAGES[reached]
 
 
 def _implementation_started(contract: dict[str, Any]) -> bool:

@@ -15,7 +15,7 @@ from sqlalchemy import Table
 
 from data_pipeline.extract import ROW
 from data_pipeline.formats.base import LinkScope, RejectCollector, quoted
-from data_pipeline.registers.spec import CONTACT_CONSENTS, Register
+from data_pipeline.registers.spec import Register
 from data_pipeline.registers.validate import URL, Values
 from data_pipeline.transform import clean_text, financial_year, slugify
 from warehouse.schema import (
@@ -40,6 +40,7 @@ from warehouse.schema import (
     fct_recommendation_updates,
     fct_training_events,
 )
+from warehouse.vocabularies import CONTACT_CONSENTS
 
 TOPIC_ID_LENGTH = 80
 

@@ -34,6 +34,18 @@ from warehouse.schema import (
     fct_recommendation_updates,
     fct_training_events,
 )
+from warehouse.vocabularies import (
+    AUDIENCES,
+    AVAILABILITIES,
+    CONSENTS,
+    INFLUENCE_TYPES,
+    PARTICIPATION_LEVELS,
+    PAYMENT_METHODS,
+    PROJECT_STATUSES,
+    RAG_RATINGS,
+    REACHES,
+    RECOMMENDATION_STATUSES,
+)
 
 Kind = Literal[
     "text",
@@ -71,27 +83,6 @@ ID_LENGTH = 60  # register ids are String(60) in the warehouse
 RECOMMENDATION_ID_LENGTH = 20
 LINK_LENGTH = 200  # bridge tables hold String(200) on each side
 ONS_CODE = r"[EWSNK]\d{8}"
-
-PARTICIPATION_LEVELS = ("inform", "consult", "involve", "co-produce", "community-led")
-PROJECT_STATUSES = ("planned", "ongoing", "completed")
-INFLUENCE_TYPES = (
-    "policy-citation",
-    "strategy-or-plan",
-    "commissioning-change",
-    "service-change",
-    "budget-allocation",
-    "advisory-membership",
-    "consultation-response",
-    "practitioner-guidance",
-)
-REACHES = ("local", "regional", "national")
-RECOMMENDATION_STATUSES = ("not_started", "in_progress", "achieved", "paused")
-RAG_RATINGS = ("green", "amber_green", "amber", "amber_red", "red")
-AVAILABILITIES = ("available", "limited", "unavailable")
-CONSENTS = ("public", "partners", "hidden")
-CONTACT_CONSENTS = ("public", "partners")
-AUDIENCES = ("pc-researchers", "policymakers", "academics", "community-organisations")
-PAYMENT_METHODS = ("bank-transfer", "voucher", "cash", "payroll", "other")
 
 
 @dataclass(frozen=True)

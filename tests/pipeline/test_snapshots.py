@@ -8,12 +8,15 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, text, update
 
+from components.views.snapshot_view import snapshot_page
 from data_pipeline.config import load_config
 from data_pipeline.demo import write_demo
 from data_pipeline.load import load_file
 from warehouse import snapshots, users
+from warehouse.schema import meta_snapshots
+from warehouse.snapshot_data import Changes, Figures
 from warehouse.snapshots import Snapshot
 
 TODAY = date.today()
@@ -134,7 +137,7 @@ def test_a_frozen_snapshot_never_changes_after_new_loads(
         engine, "SELECT figures FROM meta_snapshots WHERE snapshot_id = :s", s=snapshot_id
     )
     assert stored_before == frozen.figures_json
-    live_before = snapshots.frozen_figures(engine, AS_OF, datetime.now(UTC))
+    live_before = snapshots.frozen_figures(engine, AS_OF, datetime.now(UTC)).to_json()
 
     _load_after_the_board(engine, tmp_path, _open_milestone(engine))
 
@@ -148,12 +151,16 @@ def test_a_frozen_snapshot_never_changes_after_new_loads(
         "Board Chair",
     )
     # ... while the live figures moved.
-    live_now = snapshots.frozen_figures(engine, AS_OF, datetime.now(UTC))
-    awarded_then = _council_awarded(frozen.figures["funding"]["pc_by_year"])
+    live_now = snapshots.frozen_figures(engine, AS_OF, datetime.now(UTC)).to_json()
+    awarded_then = _council_awarded(frozen.figures.to_json()["funding"]["pc_by_year"])
     assert awarded_then == _council_awarded(live_before["funding"]["pc_by_year"])
     assert _council_awarded(live_now["funding"]["pc_by_year"]) == awarded_then + NEW_GRANT_PENCE
-    assert _headline(live_now, "policy_decisions") != _headline(frozen.figures, "policy_decisions")
-    r01_then = next(r for r in frozen.figures["recommendations"] if r["recommendation_id"] == "R01")
+    assert _headline(live_now, "policy_decisions") != _headline(
+        frozen.figures.to_json(), "policy_decisions"
+    )
+    r01_then = next(
+        r for r in frozen.figures.to_json()["recommendations"] if r["recommendation_id"] == "R01"
+    )
     r01_now = next(r for r in live_now["recommendations"] if r["recommendation_id"] == "R01")
     assert r01_now["status"] == "achieved" and r01_then["status"] != "achieved"
 
@@ -165,17 +172,17 @@ def test_changes_since_lists_every_kind_of_change(
     snapshot_id = snapshots.freeze(engine, name="Board", as_of=AS_OF, user_id=chair)
     snapshot = snapshots.get_snapshot(engine, snapshot_id)
     assert snapshot is not None
-    unchanged = snapshots.changes_since(engine, snapshot, TODAY)
+    unchanged = snapshots.changes_since(engine, snapshot, TODAY).to_json()
     assert unchanged["status_moves"] == []
     assert unchanged["new_decisions"] == []
     assert all(row["change_pence"] == 0 for row in unchanged["funding"]["totals"])
     open_milestone = _open_milestone(engine)
     r01_then = next(
-        r for r in snapshot.figures["recommendations"] if r["recommendation_id"] == "R01"
+        r for r in snapshot.figures.to_json()["recommendations"] if r["recommendation_id"] == "R01"
     )
 
     _load_after_the_board(engine, tmp_path, open_milestone)
-    changes = snapshots.changes_since(engine, snapshot, TODAY)
+    changes = snapshots.changes_since(engine, snapshot, TODAY).to_json()
 
     assert changes["status_moves"] == [
         {
@@ -244,9 +251,9 @@ def test_a_snapshot_holds_published_records_only(board: tuple[Engine, int]) -> N
             )
         ]
     assert drafts, "the demo has draft decisions"
-    assert {d["decision_id"] for d in snapshot.figures["policy_decisions"]} == published
+    assert {d["decision_id"] for d in snapshot.figures.to_json()["policy_decisions"]} == published
     assert not [d for d in drafts if d in snapshot.figures_json]
-    series = _headline(snapshot.figures, "policy_decisions")["series"]
+    series = _headline(snapshot.figures.to_json(), "policy_decisions")["series"]
     assert series  # the overview's years (those with grants), each with its published count
     for year, value in series:  # type: ignore[attr-defined]
         assert value == _scalar(
@@ -256,7 +263,7 @@ def test_a_snapshot_holds_published_records_only(board: tuple[Engine, int]) -> N
             y=year,
             p=True,
         )
-    assert len(snapshot.figures["recommendations"]) == _scalar(
+    assert len(snapshot.figures.to_json()["recommendations"]) == _scalar(
         engine, "SELECT COUNT(*) FROM dim_recommendations"
     )
 
@@ -274,10 +281,10 @@ def test_snapshot_ids_are_unique_and_names_are_checked(board: tuple[Engine, int]
     )
     assert later == "cabinet-autumn-2026-10-01"
     listed = snapshots.list_snapshots(engine)
-    assert [s["snapshot_id"] for s in listed] == [later, third, second, first]
-    assert listed[0]["frozen_by"] == "Board Chair" and listed[-1]["name"] == "Board"
+    assert [s.snapshot_id for s in listed] == [later, third, second, first]
+    assert listed[0].frozen_by == "Board Chair" and listed[-1].name == "Board"
     latest = snapshots.latest_snapshot(engine)
-    assert latest is not None and latest["snapshot_id"] == later
+    assert latest is not None and latest.snapshot_id == later
     assert snapshots.get_snapshot(engine, "no-such-snapshot") is None
     for bad in ("", "   ", "x" * 121):
         with pytest.raises(ValueError):
@@ -293,8 +300,59 @@ def test_an_empty_warehouse_freezes_and_compares(engine: Engine) -> None:
         engine, snapshots.freeze(engine, name="Empty", as_of=TODAY, user_id=chair.user_id)
     )
     assert isinstance(snapshot, Snapshot)
-    assert snapshot.figures["financial_year"] is None
-    assert snapshot.figures["recommendations"] == []
-    changes = snapshots.changes_since(engine, snapshot)
+    assert snapshot.figures.to_json()["financial_year"] is None
+    assert snapshot.figures.to_json()["recommendations"] == []
+    changes = snapshots.changes_since(engine, snapshot).to_json()
     assert changes["funding"]["new_awards"]["grants"] == 0
     assert changes["overdue"] == [] and changes["status_moves"] == []
+
+
+def test_a_snapshot_stored_before_keys_were_added_still_opens(engine: Engine) -> None:
+    chair = users.create_user(
+        engine, "chair@board.example", "Chair", "correct horse battery", "admin"
+    )
+    snapshot_id = snapshots.freeze(engine, name="Old board", as_of=TODAY, user_id=chair.user_id)
+    # As an early snapshot was stored: no sources, no load time, headlines without details,
+    # recommendations without milestones, and a key the classes have never had.
+    old = {
+        "format": 1,
+        "as_of": TODAY.isoformat(),
+        "financial_year": "2024/25",
+        "previous_year": None,
+        "headlines": [{"key": "policy_decisions", "label": "Policy decisions", "unit": "count"}],
+        "funding": {
+            "pc_by_year": [
+                {
+                    "financial_year": "2024/25",
+                    "direction": "awarded",
+                    "home_role": "council",
+                    "grants": 2,
+                    "amount_pence": 150_000,
+                }
+            ]
+        },
+        "recommendations": [{"recommendation_id": "R01", "text": "Old text", "status": "paused"}],
+        "policy_decisions": [],
+        "retired_key": {"anything": 1},
+    }
+    with engine.begin() as conn:
+        conn.execute(
+            update(meta_snapshots)
+            .where(meta_snapshots.c.snapshot_id == snapshot_id)
+            .values(figures=json.dumps(old))
+        )
+    snapshot = snapshots.get_snapshot(engine, snapshot_id)
+    assert snapshot is not None
+    figures = snapshot.figures
+    assert isinstance(figures, Figures)
+    assert figures.sources == () and figures.data_last_loaded_at is None
+    assert figures.headlines[0].detail == "" and figures.headlines[0].series == ()
+    assert figures.funding.pc_by_year[0].amount_pence == 150_000
+    assert figures.funding.by_year == ()
+    assert figures.recommendations[0].milestones == ()
+    assert snapshot.figures_json == json.dumps(old)  # served as stored
+    changes = snapshots.changes_since(engine, snapshot, TODAY)
+    assert isinstance(changes, Changes) and changes.snapshot_id == snapshot_id
+    page = str(snapshot_page(snapshot, changes, url="https://example.org/s", view="changes"))
+    assert "Old board" in page
+    assert Figures.from_json(figures.to_json()) == figures

@@ -3,10 +3,11 @@ before, the overview panel's sentence."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from components.views.snapshot_view import _headline_change as headline_change
 from components.views.snapshot_view import headline_value, overview_panel, snapshot_href
+from warehouse.snapshot_data import Changes, Headline, SnapshotSummary
 from warehouse.snapshots import clean_name, slug
 
 
@@ -33,22 +34,24 @@ def test_headline_values_show_exact_pounds_shares_counts_and_days() -> None:
 
 
 def test_the_change_on_the_year_before_says_which_way_and_by_how_much() -> None:
-    series = [["2023/24", 100], ["2024/25", 250]]
-    money = {"unit": "pence", "value": 250_00, "previous": 300_00, "series": series}
+    series = (("2023/24", 100), ("2024/25", 250))
+    money = Headline(unit="pence", value=250_00, previous=300_00, series=series)
     assert headline_change(money, "2023/24") == "▼ −£50 on 2023/24"
-    share = {"unit": "share", "value": 0.25, "previous": 0.1, "series": series}
+    share = Headline(unit="share", value=0.25, previous=0.1, series=series)
     assert headline_change(share, "2023/24") == "▲ +15.0 percentage points on 2023/24"
-    same = {"unit": "count", "value": 4, "previous": 4, "series": series}
+    same = Headline(unit="count", value=4, previous=4, series=series)
     assert headline_change(same, "2023/24") == "No change on 2023/24"
-    first = {"unit": "count", "value": 4, "previous": None, "series": series}
+    first = Headline(unit="count", value=4, previous=None, series=series)
     assert headline_change(first, None) == "No figure for the year before"
-    today_only = {"unit": "count", "value": 35, "previous": None, "series": []}
+    today_only = Headline(unit="count", value=35, previous=None, series=())
     assert headline_change(today_only, "2023/24") == "Count on the day it was frozen"
 
 
 def test_the_overview_panel_sums_up_the_changes_and_links_to_them() -> None:
     assert overview_panel(None, None) is None
-    meta = {"snapshot_id": "board-2026-03-05", "name": "Board", "as_of": "2026-03-05"}
+    meta = SnapshotSummary(
+        "board-2026-03-05", "Board", date(2026, 3, 5), datetime(2026, 3, 5, tzinfo=UTC), "Chair"
+    )
     changes = {
         "status_moves": [{}],
         "funding": {
@@ -60,7 +63,8 @@ def test_the_overview_panel_sums_up_the_changes_and_links_to_them() -> None:
         "new_decisions": [{}],
         "overdue": [{}, {}, {}],
     }
-    shown = str(overview_panel(meta, changes))  # the repr holds every child and prop
+    # The repr holds every child and prop.
+    shown = str(overview_panel(meta, Changes.from_json(changes)))
     assert "1 status move;" in shown
     assert "2 new awards (+£12,345 in P&C research funding)" in shown
     assert "2 milestones met, 0 missed" in shown and "1 new policy decision;" in shown

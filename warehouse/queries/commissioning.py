@@ -42,6 +42,7 @@ from sqlalchemy.sql.functions import GenericFunction
 from warehouse.queries.filters import ChartQuery, Filters, OptionQuery, where_clause
 from warehouse.queries.frames import read_frame
 from warehouse.schema import fct_commissions
+from warehouse.vocabularies import COMMISSIONING_STAGES
 
 COMMISSION_FILTER_COLUMNS = {
     "fy": "financial_year",
@@ -49,9 +50,8 @@ COMMISSION_FILTER_COLUMNS = {
     "route": "route",
     "stage": "stage",
 }
-STAGES = ("planning", "tender", "award", "contract", "implementation")
 # Stages the pipeline always shows, even when no commission is there.
-PIPELINE_STAGES = STAGES[:4]
+PIPELINE_STAGES = COMMISSIONING_STAGES[:4]
 CONTRACTS_PAGE_SIZE = 20
 
 _c = fct_commissions.c
@@ -83,7 +83,11 @@ def _days_between_sqlite(element: days_between, compiler: SQLCompiler, **kw: Any
 
 def _stage_rank(column: ColumnElement[Any]) -> ColumnElement[int]:
     """Pipeline order of a stage (unknown stages last)."""
-    return case({stage: rank for rank, stage in enumerate(STAGES)}, value=column, else_=len(STAGES))
+    return case(
+        {stage: rank for rank, stage in enumerate(COMMISSIONING_STAGES)},
+        value=column,
+        else_=len(COMMISSIONING_STAGES),
+    )
 
 
 def _in_pounds(value: ColumnElement[Any]) -> ColumnElement[Any]:
@@ -128,7 +132,13 @@ def pipeline_by_stage(engine: Engine, filters: Filters) -> pd.DataFrame:
         return data
     wanted = [s for s in PIPELINE_STAGES if not filters.stage or s in filters.stage]
     stages = [*wanted, *(s for s in data["stage"] if s not in wanted)]
-    stages.sort(key=lambda s: STAGES.index(s) if s in STAGES else len(STAGES))
+    stages.sort(
+        key=lambda s: (
+            COMMISSIONING_STAGES.index(s)
+            if s in COMMISSIONING_STAGES
+            else len(COMMISSIONING_STAGES)
+        )
+    )
     data = data.set_index("stage").reindex(stages).rename_axis("stage").reset_index()
     return _as_int(data, "commissions", "value_pence")
 

@@ -34,10 +34,7 @@ from warehouse.queries.frames import read_frame
 from warehouse.queries.research import (
     OPTION_QUERIES as RESEARCH_OPTIONS,
 )
-from warehouse.queries.research import (
-    PARTICIPATION_LADDER,
-    published_clause,
-)
+from warehouse.queries.research import published_clause
 from warehouse.schema import (
     bridge_project_areas,
     bridge_project_populations,
@@ -49,6 +46,7 @@ from warehouse.schema import (
     mart_grants_by_facet,
     mart_ward_need,
 )
+from warehouse.vocabularies import ACTIVE_PROJECT_STATUSES, PARTICIPATION_LEVELS
 
 AXES = {"ward": "Wards", "population": "Population groups"}
 AXIS_DEFAULT = "ward"
@@ -63,8 +61,7 @@ NOT_RECORDED = "not recorded"
 NO_AREA_INDICATOR = "No area indicator applies to population groups"
 GAP_LIST_LENGTH = 10
 CELL_PROJECT_LIMIT = 50
-ACTIVE_STATUSES = ("planned", "ongoing")
-LEVEL_COLUMNS = list(PARTICIPATION_LADDER)
+LEVEL_COLUMNS = list(PARTICIPATION_LEVELS)
 
 projects = dim_projects
 topics = dim_topics
@@ -373,7 +370,7 @@ def _cell_counts(engine: Engine, filters: Filters, axis: str) -> pd.DataFrame:
     """Projects per topic, column, participation level and whether still active (SQL)."""
     bridge, code = _column_link(axis)
     level = func.coalesce(projects.c.participation_level, literal(NOT_RECORDED))
-    active = case((projects.c.status.in_(ACTIVE_STATUSES), 1), else_=0)
+    active = case((projects.c.status.in_(ACTIVE_PROJECT_STATUSES), 1), else_=0)
     statement = (
         select(
             topics.c.label.label("topic"),
@@ -596,7 +593,7 @@ def cell_projects(engine: Engine, filters: Filters, topic: str, column: str) -> 
             projects.c.project_id.in_(select(bridge.c.project_id).where(code == column)),
         )
         .order_by(
-            case((projects.c.status.in_(ACTIVE_STATUSES), 0), else_=1),
+            case((projects.c.status.in_(ACTIVE_PROJECT_STATUSES), 0), else_=1),
             projects.c.start_date.desc().nulls_last(),
             projects.c.project_id,
         )

@@ -25,14 +25,13 @@ from warehouse.schema import (
     fct_recommendation_updates,
     mart_grants_by_year,
 )
+from warehouse.vocabularies import ACHIEVED, DIRECTIONS, ON_TRACK_RAG_RATINGS
 
 # Headline money comes from the grants mart, so the overview costs the same at a million grants
 # as at a thousand.
 mart = mart_grants_by_year
 
-ON_TRACK_RAG = ("green", "amber_green")
 POUNDS = "GBP"  # headline money is in pounds; other currencies are not added to it
-ACHIEVED = "achieved"
 
 
 def financial_years(engine: Engine) -> list[str]:
@@ -58,7 +57,7 @@ def pc_funding_by_year(engine: Engine) -> pd.DataFrame:
         .select_from(mart.join(home, home.c.org_id == mart.c.home_org_id))
         .where(
             mart.c.is_pc_research.is_(True),
-            mart.c.direction.in_(("received", "awarded")),
+            mart.c.direction.in_(DIRECTIONS),
             mart.c.currency == POUNDS,
             home.c.is_home.is_(True),
         )
@@ -138,7 +137,7 @@ def recommendation_status(engine: Engine) -> dict[str, int]:
         func.coalesce(
             func.sum(
                 case(
-                    (and_(recs.c.status != ACHIEVED, recs.c.rag.in_(ON_TRACK_RAG)), 1),
+                    (and_(recs.c.status != ACHIEVED, recs.c.rag.in_(ON_TRACK_RAG_RATINGS)), 1),
                     else_=0,
                 )
             ),

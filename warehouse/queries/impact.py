@@ -50,6 +50,7 @@ from warehouse.schema import (
     fct_policy_decisions,
     fct_project_outputs,
 )
+from warehouse.vocabularies import INFLUENCE_TYPES, REACHES
 
 DECISION_FILTER_COLUMNS = {
     "fy": "financial_year",
@@ -70,17 +71,6 @@ TIME_BANDS: tuple[tuple[str, int | None], ...] = (
     ("2–3 years", 1095),
     ("Over 3 years", None),
 )
-INFLUENCE_TYPES = (
-    "policy-citation",
-    "strategy-or-plan",
-    "commissioning-change",
-    "service-change",
-    "budget-allocation",
-    "advisory-membership",
-    "consultation-response",
-    "practitioner-guidance",
-)
-REACHES = ("local", "regional", "national")
 
 _d = fct_policy_decisions.c
 # What a published decision says of itself, in the API and in the CSV download alike.

@@ -43,9 +43,7 @@ from warehouse.schema import (
     fct_milestones,
     fct_recommendation_updates,
 )
-
-STATUSES = ("not_started", "in_progress", "achieved", "paused")
-RAGS = ("green", "amber_green", "amber", "amber_red", "red")
+from warehouse.vocabularies import RECOMMENDATION_STATUSES
 
 _r = dim_recommendations.c
 _w = dim_workstreams.c
@@ -149,7 +147,7 @@ def workstream_rollup(engine: Engine, filters: Filters) -> pd.DataFrame:
             _w.number.label("workstream_number"),
             _w.name.label("workstream_name"),
             func.count(_r.recommendation_id).label("recommendations"),
-            *[counted(status) for status in STATUSES],
+            *[counted(status) for status in RECOMMENDATION_STATUSES],
             func.round(func.avg(func.coalesce(_r.progress_pct, 0) * 1.0)).label("progress_pct"),
         )
         .select_from(
@@ -160,7 +158,7 @@ def workstream_rollup(engine: Engine, filters: Filters) -> pd.DataFrame:
         .order_by(_w.number)
     )
     data = _read(statement, engine)
-    for column in ("recommendations", *STATUSES, "progress_pct"):
+    for column in ("recommendations", *RECOMMENDATION_STATUSES, "progress_pct"):
         data[column] = data[column].fillna(0).astype(int)
     return data
 
@@ -192,7 +190,7 @@ def status_options(engine: Engine, filters: Filters) -> pd.DataFrame:
         .group_by(_r.status)
     )
     data = _read(statement, engine)
-    order = {status: index for index, status in enumerate(STATUSES)}
+    order = {status: index for index, status in enumerate(RECOMMENDATION_STATUSES)}
     data["label"] = data["value"].map(lambda s: str(s).replace("_", " ").capitalize())
     data = data.sort_values("value", key=lambda s: s.map(lambda v: order.get(v, len(order))))
     return data[["value", "label", "records"]].reset_index(drop=True)

@@ -58,9 +58,8 @@ from warehouse.schema import (
     fct_policy_decisions,
     fct_project_outputs,
 )
+from warehouse.vocabularies import PARTICIPATION_LEVELS, PROJECT_STATUSES
 
-PARTICIPATION_LADDER = ("inform", "consult", "involve", "co-produce", "community-led")
-STATUS_ORDER = ("planned", "ongoing", "completed")
 NOT_RECORDED = "not recorded"
 SEARCH_COLUMNS = ("title", "lay_summary", "methodology", "findings")
 MAX_SEARCH_WORDS = 12
@@ -334,9 +333,9 @@ OPTION_QUERIES: dict[str, OptionQuery] = {
         (dim_areas, dim_areas.c.area_code == bridge_project_areas.c.area_code),
     ),
     "population": _bridge_options(bridge_project_populations.c.population),
-    "participation": _column_options(projects.c.participation_level, PARTICIPATION_LADDER),
+    "participation": _column_options(projects.c.participation_level, PARTICIPATION_LEVELS),
     "method": method_options,
-    "status": _column_options(projects.c.status, STATUS_ORDER),
+    "status": _column_options(projects.c.status, PROJECT_STATUSES),
     "provider": provider_options,
     "year": _column_options(projects.c.financial_year, newest_first=True),
 }
@@ -363,7 +362,7 @@ def projects_by_year(engine: Engine, filters: Filters) -> pd.DataFrame:
     data = read_frame(statement, engine)
     if data.empty:
         return pd.DataFrame(columns=["financial_year", "participation_level", "projects"])
-    rank = {value: i for i, value in enumerate((*PARTICIPATION_LADDER, NOT_RECORDED))}
+    rank = {value: i for i, value in enumerate((*PARTICIPATION_LEVELS, NOT_RECORDED))}
     data["rank"] = data["participation_level"].map(lambda v: rank.get(v, len(rank)))
     data = data.sort_values(["financial_year", "rank", "participation_level"], ignore_index=True)
     data["projects"] = data["projects"].astype(int)
