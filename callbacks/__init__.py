@@ -3,6 +3,7 @@
 from callbacks import (
     account,
     chart_cards,
+    chart_sources,
     commissioning,
     data_upload,
     fetched_sources,
@@ -24,10 +25,12 @@ from callbacks import (
 )
 
 chart_cards.register_all()
+chart_sources.register_all()
 
 __all__ = [
     "account",
     "chart_cards",
+    "chart_sources",
     "commissioning",
     "data_upload",
     "fetched_sources",

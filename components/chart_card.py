@@ -45,7 +45,10 @@ def chart_card(chart_id: str) -> dbc.Card:
                             html.Span(units),
                             " · n = ",
                             html.Span("…", id=part("n")),
-                            f" · Source: {source} · ",
+                            " · Source: ",
+                            # A chart of grants names their publishers and licences here.
+                            html.Span(source, id=part("source")),
+                            " · ",
                             # "Covers April 2019 – March 2025; loaded 6 Dec 2026"
                             html.Span("Covers …", id=part("updated")),
                         ],

@@ -88,6 +88,96 @@ def covers_text(period: str | None, loaded: date | datetime | None) -> str:
     return f"Covers {period or 'all years held'}; loaded {short_date(loaded)}"
 
 
+# A chart names up to this many publishers on its source line; beyond, it counts them.
+NAMED_PUBLISHERS = 3
+BY_HAND = "files loaded by hand"
+# "Creative Commons Attribution 4.0 International (CC BY 4.0)": the short form in brackets.
+_SHORT_LICENCE = re.compile(r"\(([A-Z][A-Za-z0-9 .\-]*\d)\)\s*$")
+# The licences 360Giving publishers use most, by name or address, and their short forms.
+_KNOWN_LICENCES = (
+    (re.compile(r"open[ -]government[ -]licen[cs]e\D*?(\d+(?:\.\d+)?)", re.I), "OGL v{}"),
+    (
+        re.compile(r"creative commons attribution[ -]share[ -]?alike\D*(\d\.\d)", re.I),
+        "CC BY-SA {}",
+    ),
+    (re.compile(r"creative commons attribution\D*(\d\.\d)", re.I), "CC BY {}"),
+    (re.compile(r"creativecommons\.org/licenses/by-sa/(\d\.\d)", re.I), "CC BY-SA {}"),
+    (re.compile(r"creativecommons\.org/licenses/by/(\d\.\d)", re.I), "CC BY {}"),
+    (re.compile(r"creativecommons\.org/publicdomain/zero/(\d\.\d)", re.I), "CC0 {}"),
+    (re.compile(r"open-government-licence/version/(\d+)", re.I), "OGL v{}"),
+)
+
+
+def short_licence(licence: str | None) -> str:
+    """A licence as a source line can hold it: the short form a long name ends with in
+    brackets ("CC BY 4.0"), the usual short form of a licence publishers often use ("OGL
+    v3.0" for "Open Government Licence 3.0 (United Kingdom)" or its address), else the name
+    (or address) as the publisher gives it."""
+    if not licence or not licence.strip():
+        return "licence not stated"
+    found = _SHORT_LICENCE.search(licence)
+    if found:
+        return found.group(1)
+    for pattern, short in _KNOWN_LICENCES:
+        match = pattern.search(licence)
+        if match:
+            version = match.group(1)
+            return short.format(version if "." in version else f"{version}.0")
+    return licence.strip()
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Whose data a chart shows, in the words its card and downloads use."""
+
+    source: str  # the card's source line
+    licence: str | None  # the licence line; None when no publisher is named (the site's own)
+    publishers: str = ""  # every publisher: its licence as given, for downloads ("" if none)
+
+
+def attribution(
+    base: str, publishers: pd.DataFrame, site_licence: str | None = None
+) -> Attribution:
+    """The source line of a chart whose grants come from ``publishers`` (columns publisher,
+    licence, grants; largest first): "360Giving grants: Trafford Council (OGL v3.0); ..."
+    for up to three, "360Giving grants of 12 publishers (licences: CC BY 4.0 for 9, OGL v3.0
+    for 3)" beyond. Files loaded by hand that name no publisher are "files loaded by hand",
+    under the site's licence (``site_licence``, when the caller knows it) unless they state
+    their own. When no publisher is named at all the line is ``base``, as before any was
+    fetched."""
+    if publishers.empty or publishers["publisher"].isna().all():
+        return Attribution(base, None)
+    named: dict[str, list[str]] = {}  # publisher -> its licences, as given
+    for name, licence in zip(publishers["publisher"], publishers["licence"], strict=True):
+        key = name if isinstance(name, str) and name.strip() else BY_HAND
+        given = licence.strip() if isinstance(licence, str) and licence.strip() else None
+        if given is None and key == BY_HAND:
+            given = site_licence
+        stated = given or "licence not stated"
+        if stated not in named.setdefault(key, []):
+            named[key].append(stated)
+    shorts = {name: list(dict.fromkeys(map(short_licence, given))) for name, given in named.items()}
+    each = [
+        name
+        if name == BY_HAND and licences == ["licence not stated"]
+        else f"{name} ({', '.join(licences)})"
+        for name, licences in shorts.items()
+    ]
+    counts: dict[str, int] = {}
+    for licences in shorts.values():
+        for licence in licences:
+            counts[licence] = counts.get(licence, 0) + 1
+    ordered = sorted(counts, key=lambda licence: (-counts[licence], licence))
+    if len(named) <= NAMED_PUBLISHERS:
+        source = f"{base}: " + "; ".join(each)
+    else:
+        shares = ", ".join(f"{licence} for {counts[licence]}" for licence in ordered)
+        source = f"{base} of {len(named)} publishers (licences: {shares})"
+    # Downloads have room for every publisher and its licence as the publisher names it.
+    full = "; ".join(f"{name}: {', '.join(given)}" for name, given in named.items())
+    return Attribution(source, "; ".join(ordered), full)
+
+
 @dataclass(frozen=True)
 class ChartProvenance:
     """Everything a chart's download says about itself."""
@@ -100,6 +190,7 @@ class ChartProvenance:
     loaded: date | datetime | None
     url: str  # the page (with its filters) or the API address the numbers came from
     filters: str = ""  # "fy_from=2021/22; funder=…", empty when unfiltered
+    publishers: str = ""  # "Trafford Council (OGL v3.0); …", empty when none is named
 
     def footer(self) -> str:
         """The line under a downloaded image."""
@@ -118,6 +209,7 @@ class ChartProvenance:
             ("Units", self.units),
             ("Source", self.source),
             ("Licence", self.licence or "not stated"),
+            *([("Publishers", self.publishers)] if self.publishers else []),
             ("Period", self.period or "all years held"),
             ("Loaded", short_date(self.loaded)),
         ]

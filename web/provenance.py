@@ -14,6 +14,7 @@ from figures.registry import Chart
 from warehouse.queries.filters import Filters
 from warehouse.queries.overview import last_load_time
 from warehouse.queries.quality import source_files
+from web.chart_sources import chart_attribution
 
 
 def _iso(moment: Any) -> str | None:
@@ -73,14 +74,18 @@ def chart_provenance(
 ) -> ChartProvenance:
     """What a chart's download says about itself: its title, units and source, the licence,
     the period its rows cover, when the warehouse was last loaded and where to find it
-    (``url``: the chart's page with these filters)."""
+    (``url``: the chart's page with these filters). A chart of grants names their publishers
+    and their licences (``web.chart_sources``); the site's licence is for the rest."""
+    site_licence = load_config().default_licence
+    credit = chart_attribution(engine, chart, filters, site_licence)
     return ChartProvenance(
         title=chart.title,
         units=chart.units,
-        source=chart.source,
-        licence=load_config().default_licence,
+        source=credit.source,
+        licence=credit.licence or site_licence,
         period=period_covered(data, filters.fy_from, filters.fy_to),
         loaded=last_load_time(engine),
         url=url,
         filters=filters_text(filters.to_query()),
+        publishers=credit.publishers,
     )
