@@ -40,14 +40,14 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_until_up(base: str, seconds: float = 60) -> None:
-    """Wait until the server at ``base`` answers ``/healthz``."""
+def wait_until_up(base: str, seconds: float = 60, path: str = "/healthz") -> None:
+    """Wait until the server at ``base`` answers ``path``."""
     import urllib.request
 
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2):
+            with urllib.request.urlopen(base + path, timeout=2):
                 return
         except OSError:
             time.sleep(0.3)
