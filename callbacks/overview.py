@@ -85,6 +85,14 @@ def _change_text(headline: Headline, year: str, previous: str | None) -> str:
     return f"{arrow} {headline.show_change(now - before)} on {previous}"
 
 
+def _trend_numbers(headline: Headline) -> list[tuple[str, str]]:
+    """The trend's years and values as the card's table shows them."""
+    return [
+        (str(row.financial_year), headline.show(float(row.value)))
+        for row in headline.series.itertuples()
+    ]
+
+
 def _page_exists(path: str) -> bool:
     return any(page["path"] == path for page in dash.page_registry.values())
 
@@ -206,16 +214,18 @@ def show_headlines(
     cards = []
     for headline in headline_list:
         value = _value_in(headline.series, year)
+        has_trend = len(headline.series) > 1
         cards.append(
             headline_card(
                 headline.label,
                 headline.show(value) if value is not None else "No data",
                 headline.detail,
                 _change_text(headline, year, previous),
-                trend_sparkline(headline.series, theme or "light", year)
-                if len(headline.series) > 1
+                trend_sparkline(headline.series, theme or "light", year, headline.show)
+                if has_trend
                 else None,
                 headline.href if _page_exists(headline.href.split("?")[0]) else None,
+                _trend_numbers(headline) if has_trend else None,
             )
         )
     researchers = headlines.public_researchers(engine)

@@ -76,6 +76,63 @@ def test_choosing_a_year_changes_the_figures_and_the_url_and_a_reload_keeps_it(
     expect(council).to_contain_text(pounds(awarded[first]))
 
 
+def test_each_trend_names_its_first_and_last_years_and_values_and_opens_as_a_table(
+    live_server: str, page: Page, console_errors: ConsoleErrors
+) -> None:
+    awarded = council_pc_awarded_by_year()
+    label = "P&C research funding awarded by the Council"
+    page.goto(live_server + "/")
+    council = headline(page, label)
+    # The drawing is hidden from screen readers, which get the table below it instead.
+    trend = council.locator("[aria-hidden='true'] .headline-trend")
+    expect(trend.locator("svg").first).to_be_visible()
+    table = council.get_by_role("table", name=f"{label}, by financial year")
+    expect(table).to_be_hidden()
+    summary = council.locator("summary", has_text="Show the numbers")
+    summary.focus()
+    page.keyboard.press("Enter")  # reached and opened from the keyboard
+    expect(table).to_be_visible()
+    rows: list[list[str]] = table.locator("tbody tr").evaluate_all(
+        "(rows) => rows.map((r) => [...r.cells].map((c) => c.innerText.trim()))"
+    )
+    years = [year for year, _ in rows]
+    assert years == sorted(years) and set(awarded) <= set(years)
+    # Every year's figure is the warehouse's; a year without awards reads £0.
+    assert dict(rows) == {year: pounds(awarded.get(year, 0)) for year in years}
+    # The drawing names the first and last years and writes their figures, with the unit.
+    (first_year, first_value), (last_year, last_value) = rows[0], rows[-1]
+    for words in (first_year, last_year, first_value, last_value):
+        expect(trend).to_contain_text(words)
+    assert console_errors == []
+
+
+def test_trends_on_a_phone_fit_their_cards_with_readable_words(
+    live_server: str, page: Page
+) -> None:
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(live_server + "/")
+    trend = headline(page, "P&C research funding awarded by the Council").locator(".headline-trend")
+    expect(trend.locator("svg").first).to_be_visible()
+    drawn = trend.evaluate(
+        """(trend) => {
+          const svg = trend.querySelector("svg");
+          const box = svg.viewBox.baseVal;
+          const scale = box && box.width ? svg.getBoundingClientRect().width / box.width : 1;
+          const words = [...trend.querySelectorAll("text")].filter((t) => t.textContent.trim());
+          return {
+            words: words.length,
+            smallest: Math.min(
+              ...words.map((t) => parseFloat(getComputedStyle(t).fontSize) * scale)),
+            right: Math.max(...words.map((t) => t.getBoundingClientRect().right)),
+            cardRight: trend.closest(".card").getBoundingClientRect().right,
+          };
+        }"""
+    )
+    assert drawn["words"] >= 4, drawn  # two years and two figures
+    assert drawn["smallest"] >= 10.5, drawn  # the years are drawn at 11 px, the figures at 12
+    assert drawn["right"] <= drawn["cardRight"], drawn
+
+
 def test_skip_link_moves_focus_to_main_content(live_server: str, page: Page) -> None:
     page.goto(live_server + "/")
     expect(page.locator(".headline-card").first).to_be_visible()
