@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -77,10 +78,27 @@ def gunicorn(code: Path, database_url: str) -> Iterator[str]:
         for path in PAGES:  # each worker's first answer builds its caches: not a phone's wait
             for _ in range(2):
                 urllib.request.urlopen(base + path, timeout=60).read()
+        if (code / "assets" / "first_view.js").exists():
+            wait_for_first_views(base)
         yield base
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def wait_for_first_views(base: str, within: float = 300) -> None:
+    """Until every page's first view is drawn in both workers (web/first_view.py draws them in
+    the background after the first request): the page a visitor gets once a load has settled."""
+    deadline = time.monotonic() + within
+    for path in PAGES:
+        drawn_in_a_row = 0
+        while drawn_in_a_row < 6 and time.monotonic() < deadline:
+            page = urllib.request.urlopen(base + path, timeout=60).read()
+            if b"observatory-app-scripts" in page or path.startswith("/embed/"):
+                drawn_in_a_row += 1
+            else:
+                drawn_in_a_row = 0
+                time.sleep(2)
 
 
 @contextmanager

@@ -287,6 +287,16 @@ class StaticHtml:
     def _dash_bootstrap_components_Input(self, props: Mapping[str, Any]) -> str:
         return self._input(props, "form-control")
 
+    def _dash_bootstrap_components_Textarea(self, props: Mapping[str, Any]) -> str:
+        attributes = {
+            **self._common(props, "form-control"),
+            "placeholder": props.get("placeholder"),
+            "rows": props.get("rows"),
+            "aria-label": props.get("aria-label"),
+            **NEEDS_APP,
+        }
+        return _element("textarea", attributes, self.write(props.get("value")))
+
     def _dash_bootstrap_components_Select(self, props: Mapping[str, Any]) -> str:
         return self._select(props, "form-select")
 
