@@ -21,6 +21,7 @@ import copy
 import logging
 from collections.abc import Iterator, Mapping
 from typing import Any, cast
+from urllib.parse import urlencode
 
 import dash
 from dash import html
@@ -190,7 +191,7 @@ class FirstView:
         if slot is None:
             return None
         slot.children = [interactive_notice(), content]
-        search = "?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else ""
+        search = f"?{urlencode(query)}" if query else ""
         known: dict[Pair, Any] = {
             (ids.URL, "pathname"): path,
             (ids.URL, "search"): search,
