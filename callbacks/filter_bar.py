@@ -6,6 +6,7 @@ from typing import Any
 
 from dash import ALL, ClientsideFunction, Input, Output, callback, clientside_callback, ctx
 
+from callbacks import cache_warming  # noqa: F401  (the lists and charts it drives, warmed per load)
 from components import ids
 from warehouse.db import shared_engine
 from warehouse.queries.charts import filter_options
@@ -34,7 +35,9 @@ clientside_callback(
     Input(ids.FILTER_STATE, "data"),
 )
 def show_options(state: dict[str, Any] | None) -> list[list[dict[str, str]]]:
-    controls = [item["id"] for item in ctx.outputs_list]
+    # Keys in a fixed order: the cache key is the controls' repr, and the renderer's order of an
+    # id's keys need not be the layout's (callbacks/cache_warming.py asks with the layout's).
+    controls = [dict(sorted(item["id"].items())) for item in ctx.outputs_list]
     filters = Filters.from_values(state or {})
     engine = shared_engine()
 

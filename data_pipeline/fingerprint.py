@@ -2,11 +2,11 @@
 
 A file whose sha256 and fingerprint equal those of its last successful load would write exactly
 what that load wrote, so ``data_pipeline.load`` records an ``unchanged`` run and writes nothing
-else. The fingerprint covers the loader's own code (every source file of ``data_pipeline`` and
-``warehouse``, so no one has to remember to bump a version when a rule changes), the
-configuration that transforms read (home organisations, P&C rules, route keywords, licence,
-spend publisher and period) and the format the loader was told to use, if any. Settings that only
-the web pages read (the site's name, who may embed charts) are left out.
+else. The fingerprint covers the loader's own code (``LOADER_FILES``: its source and shipped
+schemas, so no one has to remember to bump a version when a rule changes), the configuration
+that transforms read (home organisations, P&C rules, route keywords, licence, spend publisher
+and period) and the format the loader was told to use, if any. Settings that only the web pages
+read (the site's name, who may embed charts) are left out.
 """
 
 from __future__ import annotations
@@ -19,25 +19,40 @@ from pathlib import Path
 
 from data_pipeline.config import PROJECT_ROOT, Config
 
-# Packages whose code decides what a load writes; their data files (the shipped schemas) too.
-LOADER_PACKAGES = ("data_pipeline", "warehouse")
-LOADER_SUFFIXES = frozenset({".py", ".json", ".toml", ".csv"})
+# What a load runs: the readers, validators and transforms, the shipped schemas, and the
+# warehouse code that writes (the schema, upserts, marts). Not the demo generator, the fetchers,
+# the decision papers or the web pages, which others change without changing what loads.
+LOADER_FILES = (
+    "data_pipeline/*.py",
+    "data_pipeline/formats/**/*",
+    "data_pipeline/registers/**/*",
+    "data_pipeline/schemas/**/*",
+    "warehouse/*.py",
+)
+NOT_LOADER = frozenset({"cli.py", "papers_cli.py", "users_cli.py", "export_360giving.py"})
 DISPLAY_ONLY_SETTINGS = frozenset({"site_name", "embed_frame_ancestors"})
+
+
+def loader_files() -> list[Path]:
+    """The files whose content is the loader's code, in a fixed order."""
+    found = {
+        path
+        for pattern in LOADER_FILES
+        for path in PROJECT_ROOT.glob(pattern)
+        if path.is_file() and "__pycache__" not in path.parts and path.name not in NOT_LOADER
+    }
+    return sorted(found)
 
 
 @lru_cache(maxsize=1)
 def loader_code_digest() -> str:
     """sha256 of the loader's source files, read once per process."""
     digest = hashlib.sha256()
-    for package in LOADER_PACKAGES:
-        folder = PROJECT_ROOT / package
-        for path in sorted(folder.rglob("*")):
-            if path.suffix not in LOADER_SUFFIXES or "__pycache__" in path.parts:
-                continue
-            digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode())
-            digest.update(b"\0")
-            digest.update(path.read_bytes())
-            digest.update(b"\0")
+    for path in loader_files():
+        digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
     return digest.hexdigest()
 
 

@@ -18,6 +18,9 @@ from data_pipeline.config import Config, HomeOrganisation
 from warehouse.db import make_engine, upgrade_schema
 
 ROOT = Path(__file__).resolve().parent.parent
+# No background cache warming in the processes tests start (web.caching): a test that wants it
+# runs its step itself, so no thread computes answers beside the test's own requests.
+os.environ.setdefault("CACHE_WARM_INTERVAL", "0")
 FIXTURES = ROOT / "tests" / "fixtures"
 REAL = FIXTURES / "real"
 

@@ -7,6 +7,14 @@ in another process (the CLI) and the cache is shared (Redis) or not (SimpleCache
 gunicorn worker). Each process also empties the cache the first time it sees a new generation,
 so old answers do not sit in memory: that is "the cache is cleared when a load completes".
 
+Warming: a load, in whatever process it ran, makes every answer keyed by the old generation
+useless, so the first visitor after it would wait while the charts are computed again. Each
+server process therefore runs a small thread (started with its first request) that asks for
+the generation every ``CACHE_WARM_INTERVAL`` seconds (2 by default; 0 turns it off) and, when
+it is new, runs the registered warmers (``callbacks.cache_warming``: the default view of every
+page) so their answers are in this process's cache, or in the shared Redis, before a visitor
+asks. With Redis one process per generation does it (an ``add`` of a marker key decides which).
+
 GET answers of ``/api/v1/*`` and ``/embed/*`` are cached whole (status 200, not streamed, no
 cookie). All of them, cached or streamed, get validators: a strong ``ETag`` made from the
 generation and the URL, and ``Last-Modified`` (the last load); werkzeug's ``make_conditional``
@@ -20,7 +28,10 @@ gzipped static file) is tagged by its body, since one URL then has several repre
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -57,6 +68,10 @@ NOT_STORED = frozenset(
 
 cache = Cache()
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+Warmer = Callable[[Flask], object]
+_warmers: list[Warmer] = []
+WARM_INTERVAL_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -149,6 +164,74 @@ def computed_for_this_load(
     return cast(T, found)
 
 
+def register_warmer(warm: Warmer) -> None:
+    """Have ``warm(server)`` run in each server process whenever a load changes the
+    generation; it fills the cache with answers a visitor would otherwise wait for."""
+    if warm not in _warmers:
+        _warmers.append(warm)
+
+
+def warm_for_this_load(server: Flask, engine: Engine) -> str | None:
+    """Run every warmer under the warehouse's current generation (emptying this process's
+    cache first if the generation is new to it); the generation warmed, or None when another
+    process sharing the cache has it in hand."""
+    with server.app_context():
+        generation = _current_generation(engine).generation
+        if not cache.add(f"warming:{generation}", os.getpid()):
+            return None
+        for warm in list(_warmers):
+            try:
+                warm(server)
+            except Exception:
+                log.warning("cache warming failed under %s", generation, exc_info=True)
+    return generation
+
+
+@dataclass
+class _WarmingThread:
+    pid: int
+    thread: threading.Thread
+
+
+_warming: _WarmingThread | None = None
+_warming_lock = threading.Lock()
+
+
+def warm_interval(environ: Mapping[str, str]) -> float:
+    """Seconds between looks at the generation (``CACHE_WARM_INTERVAL``); 0: no warming."""
+    return float(environ.get("CACHE_WARM_INTERVAL") or WARM_INTERVAL_SECONDS)
+
+
+def _keep_warm(server: Flask, engine: Callable[[], Engine], interval: float) -> None:
+    warmed: str | None = None
+    while True:
+        try:
+            generation = load_generation(engine())
+            if generation != warmed:
+                warm_for_this_load(server, engine())
+                warmed = generation
+        except Exception:
+            log.warning("cache warming: the generation could not be read", exc_info=True)
+        time.sleep(interval)
+
+
+def start_warming(server: Flask, engine: Callable[[], Engine], interval: float) -> bool:
+    """Start this process's warming thread, once per process (gunicorn forks workers after
+    the app is made, and a thread does not survive a fork); True if it runs."""
+    global _warming
+    if interval <= 0 or not _warmers:
+        return False
+    with _warming_lock:
+        if _warming is not None and _warming.pid == os.getpid() and _warming.thread.is_alive():
+            return True
+        thread = threading.Thread(
+            target=_keep_warm, args=(server, engine, interval), name="cache-warming", daemon=True
+        )
+        thread.start()
+        _warming = _WarmingThread(os.getpid(), thread)
+    return True
+
+
 def _storable(response: Response) -> bool:
     return (
         request.method == "GET"
@@ -186,6 +269,12 @@ def install_caching(server: Flask, engine: Callable[[], Engine]) -> None:
     """
     server.config.update(cache_settings(os.environ))
     cache.init_app(server)
+    interval = warm_interval(os.environ)
+
+    @server.before_request
+    def keep_warm() -> None:
+        if _warming is None or _warming.pid != os.getpid():
+            start_warming(server, engine, interval)
 
     @server.before_request
     def serve_cached_answer() -> Response | None:
