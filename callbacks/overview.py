@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 import dash
@@ -15,7 +16,7 @@ from components import ids
 from components.cards import count_card, headline_card
 from components.empty_state import empty_alert, reason_text
 from figures.headlines import trend_sparkline
-from figures.style import pounds
+from figures.money import pounds, signed_money
 from warehouse.db import shared_engine
 from warehouse.queries import headlines
 from warehouse.queries.empty_states import (
@@ -26,6 +27,7 @@ from warehouse.queries.empty_states import (
 )
 from warehouse.queries.filters import Filters
 from warehouse.queries.overview import warehouse_holdings
+from warehouse.vocabularies import DIRECTIONS
 
 
 @dataclass(frozen=True)
@@ -38,10 +40,6 @@ class Headline:
     href: str
     counts: bool = True  # a year without records counts 0 (a share or a median has no value)
     pc_money: bool = False  # P&C research money of home organisations (the configuration's)
-
-
-def _money_change(pence: float) -> str:
-    return ("+" if pence >= 0 else "−") + pounds(abs(pence))
 
 
 def _count(value: float) -> str:
@@ -110,12 +108,12 @@ def _headlines(year: str, years: list[str]) -> list[Headline]:
             f"P&C research funding {direction} by the {who}",
             _funding(funding, direction, role),
             pounds,
-            _money_change,
+            partial(signed_money, short=True),
             f"{direction.capitalize()} in grants flagged as P&C research",
             f"/funding?direction={direction}",
             pc_money=True,
         )
-        for direction in ("received", "awarded")
+        for direction in DIRECTIONS
         for role, who in (("council", "Council"), ("nhs", "NHS"))
     ]
     recommendations = headlines.recommendation_status(engine)

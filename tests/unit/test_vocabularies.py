@@ -34,13 +34,6 @@ def _string_sequences(tree: ast.AST) -> list[tuple[int, frozenset[str]]]:
     return found
 
 
-# Files still to move onto warehouse.vocabularies, each with the reason it has not yet. The
-# list may only shrink: a file named here that no longer repeats a vocabulary fails below.
-NOT_YET_MOVED = {
-    "callbacks/overview.py": "was being edited in the same hour for issue 19's overview trends",
-}
-
-
 def _copies(path: Path) -> list[tuple[int, str]]:
     wanted = {frozenset(v): name for name, v in VOCABULARIES.items()}
     return [
@@ -57,13 +50,8 @@ def test_no_module_repeats_a_vocabulary(folder: str) -> None:
     copies = [
         f"{path.relative_to(ROOT)}:{line} repeats {name}"
         for path in sorted((ROOT / folder).rglob("*.py"))
-        if path.relative_to(ROOT).as_posix() not in {"warehouse/vocabularies.py", *NOT_YET_MOVED}
+        if path.relative_to(ROOT).as_posix() != "warehouse/vocabularies.py"
         and "migrations" not in path.parts
         for line, name in _copies(path)
     ]
     assert copies == [], "import it from warehouse.vocabularies:\n" + "\n".join(copies)
-
-
-def test_the_files_not_yet_moved_still_need_moving() -> None:
-    for name in NOT_YET_MOVED:
-        assert _copies(ROOT / name), f"{name} uses warehouse.vocabularies now: take it off the list"
