@@ -7,13 +7,18 @@ Writing the demo, each floor and each pipeline load run in a process of their ow
 one's peak memory is its own and no step inherits another's caches. PostgreSQL is a throw-away
 cluster (``fsync=off``, as in the tests) made for the run.
 
-    python -m benchmarks.etl_load [--scale 1000000] [--workdir DIR]
+Also: the same file loaded again (found unchanged: it must take under a tenth of the first
+load), and the growth table: the SQLite pipeline at 10,000 and 100,000 grants beside
+``--scale`` (rows/s, seconds per 100,000 grants and peak memory, each load in its own process).
+
+    python -m benchmarks.etl_load [--scale 1000000] [--workdir DIR] [--growth 10000,100000]
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import os
 import resource
 import sqlite3
 import tempfile
@@ -36,6 +41,7 @@ from warehouse.db import make_engine, upgrade_schema
 # seconds, rows or files, peak resident memory in GB, CPU seconds of the process
 Timing = tuple[float, int, float, float]
 TARGET_RATIO = 1.5
+RELOAD_TARGET = 0.1
 
 
 def _peak_gb() -> float:
@@ -73,6 +79,32 @@ def time_pipeline(path: Path, url: str) -> Timing:
     if result.rejected_whole or result.rejected:
         raise SystemExit(f"the pipeline rejected rows: {result.problems[:3]}")
     return elapsed, result.inserted, _peak_gb(), cpu
+
+
+def time_reload(path: Path, url: str) -> Timing:
+    """The same file loaded again into the warehouse it was just loaded into: unchanged."""
+    engine = make_engine(url)
+    start, cpu = time.perf_counter(), _cpu_seconds()
+    result = load_file(engine, path, load_config())
+    elapsed, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
+    engine.dispose()
+    if result.status != "unchanged":
+        raise SystemExit(f"the reload was not found unchanged: {result.status}")
+    return elapsed, result.unchanged, _peak_gb(), cpu
+
+
+def demo_grants(workdir: Path, scale: int) -> Path:
+    """The demo's grants CSV at ``scale``, written unless a run before left it in ``workdir``."""
+    demo = workdir / f"demo-{scale}"
+    if demo.is_dir() and any(demo.iterdir()):
+        print(f"demo --scale {scale:,}: files reused from the work folder ({demo.name})")
+    else:
+        written_s, file_count, written_gb, _ = in_own_process(write_files, demo, scale)
+        print(
+            f"demo --scale {scale:,}: wrote {file_count} files in {written_s:.1f} s, "
+            f"peak memory {written_gb:.2f} GB"
+        )
+    return grants_csv(demo)
 
 
 def time_pandas_floor(path: Path, database: Path) -> Timing:
@@ -121,53 +153,114 @@ def _row(label: str, timing: Timing) -> str:
     )
 
 
+def growth_table(timings: dict[int, Timing]) -> list[str]:
+    """Rows/s and peak memory of the SQLite pipeline by size: cost linear in rows keeps the
+    seconds per 100,000 rows level; memory bounded by the batch keeps peak memory level."""
+    smallest = min(timings)
+    lines = [
+        "| grants | seconds | rows/s | seconds per 100,000 grants | peak memory | "
+        f"memory / {smallest:,} grants' |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for scale in sorted(timings):
+        seconds, rows, gb, _cpu = timings[scale]
+        lines.append(
+            f"| {scale:,} | {seconds:.1f} | {rows / seconds:,.0f} | "
+            f"{seconds / rows * 100_000:.2f} | {gb:.2f} GB | {gb / timings[smallest][2]:.2f}x |"
+        )
+    return lines
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=int, default=1_000_000)
     parser.add_argument("--workdir", type=Path, default=None, help="reuse the demo files here")
-    parser.add_argument("--quick", action="store_true", help="(accepted; nothing to shorten)")
+    parser.add_argument("--quick", action="store_true", help="no growth table (one size only)")
+    parser.add_argument(
+        "--growth",
+        default="10000,100000",
+        help="other sizes for the growth table, comma-separated (with --scale itself)",
+    )
     args = parser.parse_args()
+    sizes = [] if args.quick else [int(s) for s in args.growth.split(",") if s.strip()]
+    sizes = sorted({*sizes, args.scale})
     with tempfile.TemporaryDirectory(prefix="bench-etl-") as tmp:
         folder = Path(tmp)
-        demo = (args.workdir or folder) / f"demo-{args.scale}"
-        if demo.is_dir() and any(demo.iterdir()):
-            print(f"demo --scale {args.scale:,}: files reused from the work folder ({demo.name})")
-        else:
-            written_s, file_count, written_gb, _ = in_own_process(write_files, demo, args.scale)
-            print(
-                f"demo --scale {args.scale:,}: wrote {file_count} files in {written_s:.1f} s, "
-                f"peak memory {written_gb:.2f} GB"
-            )
-        path = grants_csv(demo)
+        workdir = args.workdir or folder
+        path = demo_grants(workdir, args.scale)
         print(f"grants CSV: {path.name}, {path.stat().st_size / 1e6:.0f} MB\n")
         sqlite_floor = in_own_process(time_pandas_floor, path, folder / "floor.db")
-        sqlite_pipe = in_own_process(time_pipeline, path, f"sqlite:///{folder / 'pipeline.db'}")
-        pg_floor = pg_pipe = None
+        sqlite_url = f"sqlite:///{folder / 'pipeline.db'}"
+        sqlite_pipe = in_own_process(time_pipeline, path, sqlite_url)
+        sqlite_reload = in_own_process(time_reload, path, sqlite_url)
+        pg_floor = pg_pipe = pg_reload = None
         if postgres_bin() is not None:
             with postgres_cluster() as url:
                 pg_floor = in_own_process(time_copy_floor, path, url)
                 pg_pipe = in_own_process(time_pipeline, path, url)
+                pg_reload = in_own_process(time_reload, path, url)
+        growth = {args.scale: sqlite_pipe}
+        for scale in sizes:
+            if scale != args.scale:
+                other = demo_grants(workdir, scale)
+                database = folder / f"growth-{scale}.db"
+                growth[scale] = in_own_process(time_pipeline, other, f"sqlite:///{database}")
     print("| load | rows | seconds | rows/s | CPU seconds (client) | peak memory |")
     print("|---|---:|---:|---:|---:|---:|")
     print(_row("SQLite floor: pandas read_csv + to_sql", sqlite_floor))
     print(_row("SQLite pipeline (validate, transform, upsert, marts)", sqlite_pipe))
-    if pg_floor and pg_pipe:
+    print(_row("SQLite pipeline: the same file again (unchanged)", sqlite_reload))
+    if pg_floor and pg_pipe and pg_reload:
         print(_row("PostgreSQL floor: psycopg COPY", pg_floor))
         print(_row("PostgreSQL pipeline (validate, transform, upsert, marts)", pg_pipe))
+        print(_row("PostgreSQL pipeline: the same file again (unchanged)", pg_reload))
     print()
     sqlite_ratio = sqlite_pipe[0] / sqlite_floor[0]
     print(f"SQLite ratio pipeline/floor: {sqlite_ratio:.2f}x (target <= {TARGET_RATIO}x)")
     cpu_ratio = sqlite_pipe[3] / sqlite_floor[3]
     print(f"SQLite ratio pipeline/floor in CPU seconds: {cpu_ratio:.2f}x (both run in-process)")
+    reload_ratio = sqlite_reload[0] / sqlite_pipe[0]
+    print(
+        f"SQLite reload of the unchanged file / first load: {reload_ratio:.3f}x "
+        f"(target <= {RELOAD_TARGET}x)"
+    )
     record("ETL SQLite", sqlite_pipe[1] / sqlite_pipe[0], "rows/s", ratio=sqlite_ratio)
     record("ETL SQLite floor", sqlite_floor[1] / sqlite_floor[0], "rows/s")
-    if pg_floor and pg_pipe:
+    record("ETL reload SQLite", sqlite_reload[0], "s", ratio=reload_ratio, first=sqlite_pipe[0])
+    if pg_floor and pg_pipe and pg_reload:
         pg_ratio = pg_pipe[0] / pg_floor[0]
         print(f"PostgreSQL ratio pipeline/COPY: {pg_ratio:.2f}x (target <= {TARGET_RATIO}x)")
+        pg_reload_ratio = pg_reload[0] / pg_pipe[0]
+        print(
+            f"PostgreSQL reload of the unchanged file / first load: {pg_reload_ratio:.3f}x "
+            f"(target <= {RELOAD_TARGET}x)"
+        )
         record("ETL PostgreSQL", pg_pipe[1] / pg_pipe[0], "rows/s", ratio=pg_ratio)
         record("ETL PostgreSQL floor", pg_floor[1] / pg_floor[0], "rows/s")
+        record("ETL reload PostgreSQL", pg_reload[0], "s", ratio=pg_reload_ratio, first=pg_pipe[0])
     else:
         print("PostgreSQL is not installed: its ETL figures were skipped")
+    if len(growth) > 1:
+        print("\n### Growth: the SQLite pipeline by size (each in a process of its own)\n")
+        print("\n".join(growth_table(growth)))
+        smallest, largest = min(growth), max(growth)
+        per_row = [growth[s][0] / growth[s][1] for s in (smallest, largest)]
+        memory = growth[largest][2] / growth[smallest][2]
+        print(
+            f"\nseconds per grant at {largest:,} / at {smallest:,}: {per_row[1] / per_row[0]:.2f}x "
+            f"(1.0 is linear); peak memory {memory:.2f}x"
+        )
+        record(
+            "ETL growth",
+            growth[largest][1] / growth[largest][0],
+            "rows/s",
+            per_row_ratio=per_row[1] / per_row[0],
+            peak_gb=growth[largest][2],
+            memory_ratio=growth[largest][2] / growth[sorted(growth)[-2]][2],
+            sizes=sorted(growth),
+        )
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\nload average (1, 5, 15 min) at the end: {load}")
     return 0
 
 

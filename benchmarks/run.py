@@ -85,6 +85,7 @@ def targets_table(figures: dict[str, dict[str, Any]]) -> list[str]:
             )
         else:
             lines.append(f"| ETL into {store} within 1.5x the floor | – | {what} | not measured |")
+    lines += issue_21_rows(figures)
     calls = figures.get("callbacks")
     if calls:
         lines.append(
@@ -138,6 +139,38 @@ def targets_table(figures: dict[str, dict[str, Any]]) -> list[str]:
         value = got["value"]
         shown = f"{value / 1000:,.0f} kB" if got["unit"] == "bytes" else f"{value:g}"
         lines.append(f"| {target} (issue 19) | {shown} | – | {_verdict(bool(got['met']))} |")
+    return lines
+
+
+def issue_21_rows(figures: dict[str, dict[str, Any]]) -> list[str]:
+    """Issue 21's ETL targets: an unchanged reload, and cost and memory as the file grows."""
+    lines = []
+    for store in ("SQLite", "PostgreSQL"):
+        got = figures.get(f"ETL reload {store}")
+        lines.append(
+            f"| Reload of an unchanged file <= 0.1x the first load, {store} (issue 21) | "
+            f"{got['value']:.2f} s ({got['ratio']:.3f}x) | first load: {got['first']:.1f} s | "
+            f"{_verdict(got['ratio'] <= 0.1)} |"
+            if got
+            else f"| Reload of an unchanged file <= 0.1x the first load, {store} (issue 21) "
+            "| – | – | not measured |"
+        )
+    growth = figures.get("ETL growth")
+    if growth:
+        sizes = ", ".join(f"{size:,}" for size in growth["sizes"])
+        lines.append(
+            f"| Cost linear in rows (issue 21) | seconds per grant at the largest size "
+            f"{growth['per_row_ratio']:.2f}x that at the smallest | SQLite pipeline at {sizes} "
+            f"grants | {_verdict(growth['per_row_ratio'] <= 1.2)} |"
+        )
+        met = growth["peak_gb"] <= 1.0 and growth["memory_ratio"] <= 1.3
+        lines.append(
+            f"| Peak memory <= 1 GB at the largest size, within 1.3x of the next (issue 21) | "
+            f"{growth['peak_gb']:.2f} GB ({growth['memory_ratio']:.2f}x) | SQLite pipeline | "
+            f"{_verdict(met)} |"
+        )
+    else:
+        lines.append("| Cost and memory as the file grows (issue 21) | – | – | not measured |")
     return lines
 
 
