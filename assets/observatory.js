@@ -12,6 +12,8 @@ function filterQuery(state) {
   return query ? "?" + query : "";
 }
 
+const NARROW_SCREEN = "(max-width: 575.98px)";
+
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   observatory: {
     // A chart card's CSV, PNG and SVG come from the chart API under the card's filters.
@@ -52,6 +54,12 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     setTitle: function (title) {
       if (title) { document.title = title; }
       return window.dash_clientside.no_update;
+    },
+    // "narrow" below Bootstrap's sm breakpoint (figures.registry.NARROW_PX), where a chart with
+    // a phone form draws it; unchanged answers leave the charts alone.
+    viewport: function (_pathname, current) {
+      const shown = window.matchMedia(NARROW_SCREEN).matches ? "narrow" : "wide";
+      return shown === current ? window.dash_clientside.no_update : shown;
     },
     applyTheme: function (dark) {
       const theme = dark ? "dark" : "light";
@@ -114,4 +122,12 @@ window.addEventListener("pageshow", function (event) {
   }
   const progress = document.getElementById("data-upload-progress");
   if (progress) { progress.textContent = ""; }
+});
+
+// A phone turned on its side, or a window narrowed past the breakpoint, switches the charts
+// that have a phone form (the store is components/shell.py's ids.VIEWPORT_STORE).
+window.matchMedia(NARROW_SCREEN).addEventListener("change", function (query) {
+  if (window.dash_clientside.set_props) {
+    window.dash_clientside.set_props("viewport-store", { data: query.matches ? "narrow" : "wide" });
+  }
 });

@@ -62,13 +62,14 @@ def _empty_message(chart_id: str, filters: Filters) -> list[Any]:
 
 
 def _drawn(
-    chart: Chart, data: pd.DataFrame, updated: str, theme: str, filters: Filters
+    chart: Chart, data: pd.DataFrame, updated: str, theme: str, filters: Filters, narrow: bool
 ) -> tuple[Any, ...]:
     """The draw callback's outputs, as plain data that the cache can keep."""
     n = f"{records_counted(chart, data):,}"
     if data.empty:
         return {}, "d-none", {}, _empty_message(chart.chart_id, filters), True, n, updated
-    figure = chart.build(data, theme)
+    build = chart.narrow_build if narrow and chart.narrow_build else chart.build
+    figure = build(data, theme)
     # The graph is responsive, which makes Dash drop the figure's height and fill the
     # container instead; without a height of its own the container collapses to nothing
     # when the window narrows.
@@ -89,17 +90,23 @@ def _register(chart: Chart) -> None:
         Output(part("updated"), "children"),
         Input(ids.FILTER_STATE, "data"),
         Input(ids.THEME_STORE, "data"),
+        # Only a chart with a phone form redraws when the screen crosses the breakpoint.
+        *([Input(ids.VIEWPORT_STORE, "data")] if chart.narrow_build else []),
     )
-    def draw(filter_values: dict[str, Any] | None, theme: str | None) -> tuple[Any, ...]:
+    def draw(
+        filter_values: dict[str, Any] | None, theme: str | None, viewport: str | None = None
+    ) -> tuple[Any, ...]:
         seen = current_generation(shared_engine())
         filters, theme = Filters.from_values(filter_values or {}), theme or "light"
-        key = _key("drawn", chart.chart_id, filters, seen.generation, theme)
+        narrow = viewport == "narrow"
+        form = f"{theme}:narrow" if narrow and chart.narrow_build else theme
+        key = _key("drawn", chart.chart_id, filters, seen.generation, form)
         answer = cache.get(key)
         if not isinstance(answer, tuple):
             data = _numbers(chart.chart_id, filters, seen.generation)
             period = period_covered(data, filters.fy_from, filters.fy_to)
             updated = covers_text(period, seen.last_modified)
-            answer = _drawn(chart, data, updated, theme, filters)
+            answer = _drawn(chart, data, updated, theme, filters, narrow)
             cache.set(key, answer)
         return answer
 

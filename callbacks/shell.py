@@ -48,3 +48,13 @@ clientside_callback(
     Output(ids.THEME_STORE, "data"),
     Input(ids.THEME_SWITCH, "value"),
 )
+
+
+# "narrow" on a phone, "wide" otherwise; charts with a phone form (figures.registry's
+# narrow_build) draw from it. observatory.js updates it when the screen crosses the width.
+clientside_callback(
+    ClientsideFunction("observatory", "viewport"),
+    Output(ids.VIEWPORT_STORE, "data"),
+    Input(ids.URL, "pathname"),
+    State(ids.VIEWPORT_STORE, "data"),
+)

@@ -16,6 +16,8 @@ FILTER_URL = "filter-url"
 CLEAR_FILTERS = "clear-filters"
 THEME_SWITCH = "theme-switch"
 THEME_STORE = "theme-store"
+# "narrow" on a phone, else "wide"; assets/observatory.js writes it by this name on a resize.
+VIEWPORT_STORE = "viewport-store"
 NAV_ACCOUNT = "nav-account"  # who is signed in, and Sign out (callbacks/account.py)
 DIRECTORY_COUNT = "directory-count"
 DIRECTORY_CARDS = "directory-cards"

@@ -91,6 +91,7 @@ def page_frame(
         [
             dcc.Location(id=ids.URL, refresh="callback-nav"),
             dcc.Store(id=ids.THEME_STORE, data="light"),
+            dcc.Store(id=ids.VIEWPORT_STORE),
             html.A(
                 "Skip to main content",
                 href=f"#{MAIN_ID}",

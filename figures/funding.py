@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from figures.ranked import RankedSection, ranked_sections_figure, top_and_other
 from figures.registry import Chart
 from figures.style import PALETTE, apply_style, pounds
 from figures.summaries import funding_by_year_summary
@@ -225,6 +226,43 @@ def funding_flow_figure(data: pd.DataFrame, theme: str) -> go.Figure:
     return apply_style(figure, theme, height=460)
 
 
+def funding_flow_narrow_figure(data: pd.DataFrame, theme: str) -> go.Figure:
+    """The money flow on a phone: its three columns one under the other, as ranked bars of £
+    from funders, through routes, to kinds of recipient (figures.ranked)."""
+    funder_colours = _funder_colours(_funders_by_total(data)) if not data.empty else {}
+
+    def section(title: str, column: str, labels: dict[str, str], other: str) -> RankedSection:
+        totals = {str(k): float(v) for k, v in data.groupby(column)["amount_pence"].sum().items()}
+        names, values = top_and_other(totals, other)
+        if column == "funder":
+            colours = [funder_colours.get(n, GREY) for n in names]
+        elif column == "route":
+            colours = [ROUTE_COLOURS.get(n, GREY) for n in names]
+        else:
+            colours = [GREY] * len(names)
+        return RankedSection(
+            title,
+            [n if n == other or column == "funder" else _label(labels, n) for n in names],
+            [v / 100 for v in values],
+            [pounds(v) for v in values],
+            colours,
+            other,
+        )
+
+    if data.empty:
+        return apply_style(go.Figure(), theme, height=460)
+    return ranked_sections_figure(
+        [
+            section("From funders", "funder", {}, OTHER_FUNDERS),
+            section("Through routes", "route", ROUTE_LABELS, "Other routes"),
+            section(
+                "To kinds of recipient", "recipient_type", RECIPIENT_TYPE_LABELS, "Other kinds"
+            ),
+        ],
+        theme,
+    )
+
+
 def top_recipients_figure(data: pd.DataFrame, theme: str) -> go.Figure:
     """Horizontal bars of £ received by each of the top recipients, largest at the top,
     coloured by the kind of organisation."""
@@ -347,6 +385,7 @@ CHARTS = [
         source=SOURCE,
         page="/funding",
         build=funding_flow_figure,
+        narrow_build=funding_flow_narrow_figure,
         count_column="grants",
     ),
     Chart(

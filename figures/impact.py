@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from figures.ranked import RankedSection, ranked_sections_figure, top_and_other
 from figures.registry import Chart
 from figures.style import PALETTE, apply_style
 
@@ -98,6 +99,28 @@ def flow_figure(data: pd.DataFrame, theme: str) -> go.Figure:
     return apply_style(figure, theme, height=height)
 
 
+def flow_narrow_figure(data: pd.DataFrame, theme: str) -> go.Figure:
+    """The citation flow on a phone: topics, projects and decision-makers one under the other,
+    each ranked by citations (figures.ranked)."""
+    if data.empty:
+        return apply_style(go.Figure(), theme)
+
+    def section(title: str, column: str, other: str, colour: str) -> RankedSection:
+        totals = {str(k): float(v) for k, v in data.groupby(column)["citations"].sum().items()}
+        names, values = top_and_other(totals, other)
+        shown = [f"{v:,.0f} citation{'' if v == 1 else 's'}" for v in values]
+        return RankedSection(title, names, values, shown, [colour] * len(names), other)
+
+    return ranked_sections_figure(
+        [
+            section("Research topics", "topic", "Other topics", PALETTE[0]),
+            section("Most-cited projects", "project", "Other projects", PALETTE[1]),
+            section("Decision-makers", "decision_body", "Other decision-makers", PALETTE[2]),
+        ],
+        theme,
+    )
+
+
 def influence_figure(data: pd.DataFrame, theme: str) -> go.Figure:
     """Stacked bars of decisions per financial year, one colour per influence type."""
     figure = go.Figure()
@@ -161,6 +184,7 @@ CHARTS = [
         source=SOURCE,
         page="/impact",
         build=flow_figure,
+        narrow_build=flow_narrow_figure,
         count_column="citations",
     ),
     Chart(

@@ -10,6 +10,8 @@ import plotly.graph_objects as go
 
 FigureBuilder = Callable[[pd.DataFrame, str], go.Figure]
 Summariser = Callable[[pd.DataFrame], str]
+# Below this width (Bootstrap's "sm" breakpoint) a chart with a narrow form is drawn in it.
+NARROW_PX = 576
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,9 @@ class Chart:
     page: str
     build: FigureBuilder
     count_column: str | None = None  # column summed for n; None means n = number of rows
+    # The same numbers drawn for a phone (narrower than NARROW_PX), for a chart whose own form
+    # cannot be read there (a Sankey's columns of labels); None draws ``build`` at every width.
+    narrow_build: FigureBuilder | None = None
     # The chart's own plain-English sentence; None uses figures.summaries' generic rule.
     summary: Summariser | None = None
 

@@ -357,6 +357,7 @@ _FRAME = """<!doctype html>
 <title>{{ title }} · {{ site_name }}</title>
 <link rel="stylesheet" href="/assets/00-bootstrap.min.css">
 <link rel="stylesheet" href="/assets/observatory.css">
+<link rel="stylesheet" href="/assets/mobile.css">
 <link rel="icon" type="image/x-icon" href="/_favicon.ico">
 </head>
 <body>
@@ -369,7 +370,8 @@ content</a>
 <span class="text-white small">Signed in as {{ user.display_name }}
 ({{ user.role_label }})</span>
 <input type="hidden" name="csrf_token" value="{{ token }}">
-<button type="submit" class="btn btn-sm btn-outline-light">Sign out</button></form>{% endif %}
+<button type="submit" class="btn btn-sm btn-outline-light text-nowrap">Sign out</button>
+</form>{% endif %}
 </div>
 </nav>
 <main id="main-content" tabindex="-1" class="container" style="max-width: 40rem">
@@ -411,13 +413,15 @@ _FORBIDDEN = """<h1 class="h2 mb-3">Not allowed</h1>
 
 _USERS = """<h1 class="h2 mb-3">Users</h1>
 <p>Accounts are managed with <code>python -m data_pipeline users</code> (see the README).</p>
-<table class="table table-sm">
-<caption>{{ rows | length }} accounts</caption>
+<table class="table table-sm table-stack">
+<caption>{{ rows | length }} account{{ "" if rows | length == 1 else "s" }}</caption>
 <thead><tr><th scope="col">Email</th><th scope="col">Name</th><th scope="col">Role</th>
 <th scope="col">Workstreams</th><th scope="col">Active</th></tr></thead>
-<tbody>{% for row in rows %}<tr><td>{{ row.email }}</td><td>{{ row.display_name }}</td>
-<td>{{ labels.get(row.role, row.role) }}</td><td>{{ row.workstreams | join(", ") }}</td>
-<td>{{ "yes" if row.is_active else "no" }}</td></tr>{% endfor %}</tbody>
+<tbody>{% for row in rows %}<tr><td data-label="Email">{{ row.email }}</td>
+<td data-label="Name">{{ row.display_name }}</td>
+<td data-label="Role">{{ labels.get(row.role, row.role) }}</td>
+<td data-label="Workstreams">{{ row.workstreams | join(", ") or "—" }}</td>
+<td data-label="Active">{{ "yes" if row.is_active else "no" }}</td></tr>{% endfor %}</tbody>
 </table>"""
 
 
