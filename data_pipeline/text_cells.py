@@ -14,8 +14,54 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from data_pipeline.distinct_values import per_distinct
+
+PYTHON_SPACES = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+"""What ``str.strip()`` strips, for pyarrow's trim to strip exactly the same."""
+
+
+_ARROW_STRING = pd.StringDtype("pyarrow")
+
+
+def _is_arrow(values: pd.Series) -> bool:
+    return isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
+
+
+def arrow_text(values: pd.Series) -> pa.Array | None:
+    """The column as one Arrow string array (missing values null), or None when it holds
+    anything but text (a spreadsheet's dates and numbers): then the Python path reads it."""
+    if _is_arrow(values):
+        chunks = values.array.__arrow_array__()
+        array = chunks.combine_chunks() if isinstance(chunks, pa.ChunkedArray) else chunks
+    elif values.dtype == object or isinstance(values.dtype, pd.StringDtype):
+        try:
+            array = pa.array(values.to_numpy(dtype=object), from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+            return None
+    else:
+        return None
+    if pa.types.is_null(array.type):
+        return array.cast(pa.string())
+    if pa.types.is_large_string(array.type):
+        return array.cast(pa.string())
+    return array if pa.types.is_string(array.type) else None
+
+
+def trimmed(array: pa.Array) -> pa.Array:
+    """Each value as ``str.strip()`` leaves it (Arrow's own trim knows fewer spaces)."""
+    return pc.utf8_trim(array, characters=PYTHON_SPACES)
+
+
+def _blank_arrow(stripped: pa.Array) -> np.ndarray:
+    return np.asarray(pc.fill_null(pc.equal(stripped, ""), True), dtype=bool)
+
+
+def as_string_series(array: pa.Array, index: pd.Index) -> pd.Series:
+    """An Arrow string array as a pandas ``string`` Series (nulls <NA>)."""
+    return pd.Series(array.to_numpy(zero_copy_only=False), index=index, dtype="string")
 
 
 def _cells(values: pd.Series) -> np.ndarray:
@@ -37,7 +83,16 @@ def stripped_cells(values: pd.Series) -> list[str | None]:
 
 def stripped_text(values: pd.Series) -> pd.Series:
     """``values.astype("string").str.strip()`` with blanks as <NA>, as a ``string`` Series."""
-    return per_distinct(values, _stripped_text)
+    array = arrow_text(values)
+    if array is None:
+        return per_distinct(values, _stripped_text)
+    stripped = trimmed(array)
+    result = pc.if_else(_blank_arrow(stripped), None, stripped)
+    if _is_arrow(values) and pc.all(pc.string_is_ascii(result)).as_py() is not False:
+        # Arrow text stays Arrow, so the readers' .str calls run in Arrow's kernels; only
+        # ASCII text, where Arrow's regular expressions read as Python's do.
+        return pd.Series(pd.array(result, dtype=_ARROW_STRING), index=values.index)
+    return as_string_series(result, values.index)
 
 
 def _stripped_text(values: pd.Series) -> pd.Series:
@@ -46,7 +101,10 @@ def _stripped_text(values: pd.Series) -> pd.Series:
 
 def blank_cells(values: pd.Series) -> pd.Series:
     """``values.isna() | values.astype("string").str.strip().eq("")``, as a bool Series."""
-    return per_distinct(values, _blank_cells)
+    array = arrow_text(values)
+    if array is None:
+        return per_distinct(values, _blank_cells)
+    return pd.Series(_blank_arrow(trimmed(array)), index=values.index)
 
 
 def _blank_cells(values: pd.Series) -> pd.Series:
@@ -57,7 +115,14 @@ def _blank_cells(values: pd.Series) -> pd.Series:
 def placeholder_cells(values: pd.Series, placeholders: frozenset[str]) -> pd.Series:
     """``text.isna() | text.isin(placeholders)`` where ``text`` is each cell stripped and in
     lower case, as a bool Series."""
-    return per_distinct(values, partial(_placeholder_cells, placeholders=placeholders))
+    array = arrow_text(values)
+    if array is None:
+        return per_distinct(values, partial(_placeholder_cells, placeholders=placeholders))
+    # Only ASCII letters lower to the placeholders' letters, in Python and in Arrow alike.
+    lower = pc.utf8_lower(trimmed(array))
+    listed = pc.is_in(lower, value_set=pa.array(sorted(placeholders), type=pa.string()))
+    found = pc.or_(pc.is_null(lower), pc.fill_null(listed, False))
+    return pd.Series(np.asarray(found, dtype=bool), index=values.index)
 
 
 def _placeholder_cells(values: pd.Series, placeholders: frozenset[str]) -> pd.Series:

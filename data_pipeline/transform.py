@@ -13,9 +13,11 @@ from functools import partial
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from data_pipeline.distinct_values import per_distinct
-from data_pipeline.text_cells import placeholder_cells
+from data_pipeline.text_cells import arrow_text, placeholder_cells, trimmed
 
 BLANKS = frozenset({"", "na", "n/a", "#n/a", "null", "none", "-", "nan"})
 
@@ -44,8 +46,30 @@ def parse_money_pence(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Amounts such as ``£1,234.56``, ``(12.00)`` or ``-5`` to integer pence (Int64).
 
     Parentheses mean a negative amount. Returns (pence, invalid_mask).
+
+    Plain amounts (``1234.5``, ``-20``) are read with pyarrow's kernels over the whole column;
+    only the values that are not plain take the tolerant parse below.
     """
-    return per_distinct(values, _parse_money_pence)
+    array = arrow_text(values)
+    if array is None:
+        return per_distinct(values, _parse_money_pence)
+    stripped = trimmed(array)
+    plain = np.asarray(pc.fill_null(pc.match_substring_regex(stripped, _PLAIN_MONEY), False))
+    blank = np.asarray(pc.fill_null(pc.equal(stripped, ""), True), dtype=bool)
+    # float64 then x100 and round half to even: the tolerant parse's own arithmetic.
+    number = pc.cast(pc.if_else(plain, stripped, None), pa.float64())
+    pence_array = pc.cast(pc.round(pc.multiply(number, 100.0)), pa.int64())
+    pence = pd.array(pence_array, dtype="Int64")
+    invalid = np.zeros(len(values), dtype=bool)
+    rest = ~plain & ~blank
+    if rest.any():
+        rest_pence, rest_invalid = per_distinct(values[rest], _parse_money_pence)
+        pence[rest] = rest_pence.array
+        invalid[rest] = rest_invalid.to_numpy(dtype=bool)
+    return pd.Series(pence, index=values.index), pd.Series(invalid, index=values.index)
+
+
+_PLAIN_MONEY = r"^-?\d{1,13}(\.\d{1,2})?$"
 
 
 def _parse_money_pence(values: pd.Series) -> tuple[pd.Series, pd.Series]:

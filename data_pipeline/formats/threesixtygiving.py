@@ -35,6 +35,7 @@ from data_pipeline.formats.base import (
     reject_bad_rows,
     too_long,
 )
+from data_pipeline.formats.threesixtygiving_arrow import read_grants_csv
 from data_pipeline.formats.threesixtygiving_flat import (
     FlatGrants,
     canonical_from_wide,
@@ -359,7 +360,9 @@ def _parse_flat(
 
 def parse_csv(source: Source, config: Config) -> Parsed:
     """A 360Giving CSV file: one grants sheet, titles in the first row."""
-    raw = read_csv_frame(source, keep_ragged_rows=True)
+    raw = read_grants_csv(source)
+    if raw is None:
+        raw = read_csv_frame(source, keep_ragged_rows=True)
     return _parse_flat("360giving-csv", map_columns(raw), config, {}, {})
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow.compute as pc
 from sqlalchemy import String
 
 from data_pipeline import limits
@@ -30,6 +31,7 @@ from data_pipeline.formats.threesixtygiving_transform import (
     parse_event_dates,
     text,
 )
+from data_pipeline.text_cells import arrow_text
 from data_pipeline.transform import (
     MONTH_FIRST,
     UNSETTLED,
@@ -364,7 +366,8 @@ def repair_grants(
     """The canonical frame with every value the warehouse uses repaired, blanked or (through
     ``checks.reject``) rejected. ``extra_dates`` are the file's other date columns, which
     help settle whether its slash dates are day or month first."""
-    repaired = canonical.copy()
+    # Copy-on-write: columns are copied when written, so Arrow text is not copied whole.
+    repaired = canonical.copy(deep=False)
     order = date_order(
         repaired[AWARD_DATE],
         *(repaired[key] for key, _ in PLANNED_DATES),
@@ -400,8 +403,15 @@ def money_read(canonical: pd.DataFrame, rejected: pd.Series, column: str) -> Mon
 
 def row_signatures(values: pd.DataFrame) -> pd.Series:
     """A hash of each row's values, so that exact repeats can be told from lines that merely
-    share an id."""
-    return pd.util.hash_pandas_object(values.astype("string"), index=False)
+    share an id. Rows of Arrow text (a clean CSV) are numbered by their distinct joined
+    values in Arrow; equal rows get equal numbers either way."""
+    arrays = [arrow_text(values[c]) for c in values.columns]
+    if not arrays or any(a is None or a.null_count for a in arrays):
+        return pd.util.hash_pandas_object(values.astype("string"), index=False)
+    # The unit separator cannot occur in a value: the reader removes control characters.
+    joined = pc.binary_join_element_wise(*arrays, "\x1f")
+    numbers = pc.dictionary_encode(joined).indices
+    return pd.Series(numbers.to_numpy(zero_copy_only=False), index=values.index)
 
 
 def separate_repeated_ids(
@@ -415,7 +425,7 @@ def separate_repeated_ids(
     loaded once); lines that differ are all kept, the second and later under ``id~2``,
     ``id~3`` … in file order, so a reload keeps the same keys. ``published_id`` keeps the id
     as written. Only ``eligible`` rows (not rejected for another reason) take part."""
-    out = canonical.copy()
+    out = canonical.copy(deep=False)
     ids = text(out["id"])
     out["published_id"] = ids.astype(object)
     candidates = eligible.reindex(out.index, fill_value=False) & ids.notna()
