@@ -152,6 +152,26 @@ class FirstView:
             if not ran:
                 return
 
+    def _call(self, spec: Mapping[str, Any], values: list[Any], outputs: list[Pair]) -> list[Any]:
+        """The callback's answer, one value per output; empty if it declined or failed (so
+        its outputs are zipped with ``strict=False``: nothing to set)."""
+        function = self.app.callback_map[spec["output"]]["callback"].__wrapped__
+        token = context_value.set(_initial_call_context(spec, values, outputs))
+        try:
+            result = function(*values)
+        except PreventUpdate:
+            return []
+        except Exception:
+            logger.warning(
+                "first view: callback for %s failed; left as laid out",
+                spec["output"],
+                exc_info=True,
+            )
+            return []
+        finally:
+            context_value.reset(token)
+        return list(result) if spec["output"].startswith("..") else [result]
+
     def _apply(
         self,
         spec: Mapping[str, Any],
@@ -159,28 +179,38 @@ class FirstView:
         outputs: list[Pair],
         found: Mapping[str, Component],
     ) -> None:
-        function = self.app.callback_map[spec["output"]]["callback"].__wrapped__
-        token = context_value.set(_initial_call_context(spec, values, outputs))
-        try:
-            result = function(*values)
-        except PreventUpdate:
-            return
-        except Exception:
-            logger.warning(
-                "first view: callback for %s failed; left as laid out",
-                spec["output"],
-                exc_info=True,
-            )
-            return
-        finally:
-            context_value.reset(token)
-        results = result if spec["output"].startswith("..") else [result]
-        for (component_id, prop), value in zip(outputs, results, strict=False):
+        for (component_id, prop), value in zip(
+            outputs, self._call(spec, values, outputs), strict=False
+        ):
             if value is not dash.no_update:
                 setattr(found[component_id], prop, value)
 
-    def tree(self, path: str, query: Mapping[str, str]) -> Component | None:
-        """The page at ``path`` with ``query``, filled as it would be when it opens."""
+    def _phone_forms(self, tree: Component, known: Mapping[Pair, Any]) -> dict[str, Any]:
+        """Graph id -> the figure its callback draws for a phone, for the charts that have one
+        (figures.registry's ``narrow_build``: the Sankeys as ranked bars)."""
+        found = _by_id(tree)
+        narrow = {**known, (ids.VIEWPORT_STORE, "data"): "narrow"}
+        forms: dict[str, Any] = {}
+        for spec in self._runnable():
+            wanted = [(d["id"], d["property"]) for d in (*spec["inputs"], *spec["state"])]
+            outputs = _pairs(spec["output"])
+            if (ids.VIEWPORT_STORE, "data") not in wanted or not all(
+                i in found for i, _ in outputs
+            ):
+                continue
+            values = [
+                narrow[p] if p in narrow else getattr(found[p[0]], p[1], None) for p in wanted
+            ]
+            for (component_id, prop), value in zip(
+                outputs, self._call(spec, values, outputs), strict=False
+            ):
+                if prop == "figure" and value:
+                    forms[component_id] = value
+        return forms
+
+    def tree(self, path: str, query: Mapping[str, str]) -> tuple[Component, dict[str, Any]] | None:
+        """The page at ``path`` with ``query``, filled as it would be when it opens, and the
+        phone forms of its charts that have one."""
         page = next((p for p in dash.page_registry.values() if p["path"] == path), None)
         if page is None:
             return None
@@ -197,14 +227,18 @@ class FirstView:
             (ids.URL, "search"): search,
             (ids.FILTER_STATE, "data"): _filter_state(frame),
             (ids.THEME_STORE, "data"): "light",
+            (ids.VIEWPORT_STORE, "data"): "wide",
         }
         self._run(frame, known)
-        return cast(Component, frame)
+        return cast(Component, frame), self._phone_forms(frame, known)
 
     def html(self, path: str, query: Mapping[str, str], draw_graph: GraphDrawer) -> str | None:
         """The page as HTML, its graphs drawn by ``draw_graph``; None where it has none."""
-        tree = self.tree(path, query)
-        return None if tree is None else StaticHtml(draw_graph, path, GRAPH_LABELS).write(tree)
+        drawn = self.tree(path, query)
+        if drawn is None:
+            return None
+        tree, phone_forms = drawn
+        return StaticHtml(draw_graph, path, GRAPH_LABELS, phone_forms).write(tree)
 
 
 def interactive_notice() -> html.Div:

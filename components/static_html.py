@@ -6,7 +6,8 @@ the page looks the same whether or not the scripts have run, and nothing shifts 
 What needs Dash to work (a dropdown, a button without an address, a switch) is written as its
 closest plain element marked ``data-needs-app``, and ``assets/first_view.js`` fetches the
 interactive page when a visitor reaches for one. Graphs are drawn by the caller
-(``draw_graph``: figure -> SVG markup), so this module does no input or output.
+(``draw_graph``: figure and its phone form -> SVG markup), so this module does no input or
+output.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from markupsafe import Markup, escape
 
 from components.ids import dom_id
 
-GraphDrawer = Callable[[Mapping[str, Any]], str | None]
+# (figure, its phone form or None) -> SVG markup, or None where it cannot be drawn
+GraphDrawer = Callable[[Mapping[str, Any], Mapping[str, Any] | None], str | None]
 
 VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "col", "wbr", "source"})
 # Dash props that are not HTML attributes, or that the first view writes itself.
@@ -94,11 +96,16 @@ class StaticHtml:
     """Writes one component tree; ``draw_graph`` turns a figure into SVG markup (or None)."""
 
     def __init__(
-        self, draw_graph: GraphDrawer, path: str = "/", labels: Mapping[str, str] | None = None
+        self,
+        draw_graph: GraphDrawer,
+        path: str = "/",
+        labels: Mapping[str, str] | None = None,
+        phone_forms: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
         self.draw_graph = draw_graph
         self.path = path
         self.labels = labels or {}  # graph id -> what the picture shows, for screen readers
+        self.phone_forms = phone_forms or {}  # graph id -> the figure drawn for a phone
 
     def write(self, node: Any) -> str:
         if node is None or node is False:
@@ -155,7 +162,8 @@ class StaticHtml:
         figure = props.get("figure")
         if hasattr(figure, "to_plotly_json"):
             figure = figure.to_plotly_json()
-        drawn = self.draw_graph(figure) if figure and figure.get("data") else None
+        phone = self.phone_forms.get(str(props.get("id")))
+        drawn = self.draw_graph(figure, phone) if figure and figure.get("data") else None
         attributes = self._common(props, "first-view-graph" if drawn else None)
         title = ((figure or {}).get("layout") or {}).get("title") or {}
         label = (

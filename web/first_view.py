@@ -34,7 +34,7 @@ from web.caching import cache, current_generation
 from web.chart_api import BadParameter, parse_filters
 from web.images import inline_svg
 
-GraphDrawer = Callable[[Mapping[str, Any]], str | None]
+GraphDrawer = Callable[[Mapping[str, Any], Mapping[str, Any] | None], str | None]
 DrawPage = Callable[[str, Mapping[str, str], GraphDrawer], str | None]
 
 FIRST_VIEW_PAGES = frozenset({"/", "/funding", "/research", "/recommendations"})
@@ -74,17 +74,19 @@ def light_scripts(scripts: str, renderer: str) -> str:
     return f'<template id="observatory-app-scripts">{scripts}{renderer}</template>{loader.group(0)}'
 
 
-def draw_svg(figure: Mapping[str, Any]) -> str | None:
+def draw_svg(figure: Mapping[str, Any], phone_form: Mapping[str, Any] | None = None) -> str | None:
     """A figure as inline SVG (kaleido), or None if it cannot be drawn. A figure without a
-    width of its own is drawn twice, wide and narrow, and CSS shows the one that fits the
-    screen (assets/first_view.css): one drawing scaled to both would print its text too large
-    on a desktop or too small on a phone."""
+    width of its own is drawn twice, wide and narrow (from ``phone_form`` where the chart has
+    one, as a ranked bar for a Sankey), and CSS shows the one that fits the screen
+    (assets/first_view.css): one drawing scaled to both would print its text too large on a
+    desktop or too small on a phone."""
     built = go.Figure(figure)
-    height = int(built.layout.height or 450)
+    phone = go.Figure(phone_form) if phone_form else built
     try:
         if built.layout.width:
-            return inline_svg(built, int(built.layout.width), height)
-        wide, narrow = inline_svg(built, WIDE, height), inline_svg(built, NARROW, height)
+            return inline_svg(built, int(built.layout.width), int(built.layout.height or 450))
+        wide = inline_svg(built, WIDE, int(built.layout.height or 450))
+        narrow = inline_svg(phone, NARROW, int(phone.layout.height or 450))
     except Exception:
         logger.warning("first view: a chart could not be drawn as SVG", exc_info=True)
         return None
