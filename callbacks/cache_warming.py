@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,7 @@ import dash
 from dash.development.base_component import Component
 from flask import Flask
 
+from callbacks.first_view import components_in, output_pairs
 from components import ids
 from web.caching import register_warmer
 
@@ -48,19 +49,9 @@ class PageView:
     filter_state: Mapping[str, Any]
 
 
-def _walk(node: Any) -> Iterator[Component]:
-    if isinstance(node, Component):
-        yield node
-        for name in ("children", "label"):
-            yield from _walk(getattr(node, name, None))
-    elif isinstance(node, list | tuple):
-        for child in node:
-            yield from _walk(child)
-
-
 def page_view(path: str, layout: Any) -> PageView:
     """The default view of a page whose layout is ``layout``."""
-    identified = [(c, getattr(c, "id", None)) for c in _walk(layout)]
+    identified = [(c, getattr(c, "id", None)) for c in components_in(layout)]
     named = {identity for _, identity in identified if isinstance(identity, str)}
     controls: dict[str, list[tuple[Component, dict[str, Any]]]] = {k: [] for k in FILTER_TYPES}
     for component, identity in identified:
@@ -92,13 +83,6 @@ def page_views(server: Flask) -> list[PageView]:
             continue
         views.append(page_view(path, tree))
     return views
-
-
-def _ids_of(spec: str) -> list[tuple[str, str]]:
-    """The (id, property) pairs of a callback's output spec, as Dash writes it."""
-    parts = spec[2:-2].split("...") if spec.startswith("..") else [spec]
-    # A callback with no output has a name with no property: it has nothing to cache.
-    return [(part.rsplit(".", 1)[0], part.rsplit(".", 1)[1]) for part in parts if "." in part]
 
 
 def _input_value(identity: Any, view: PageView, viewport: str) -> tuple[bool, Any]:
@@ -146,7 +130,7 @@ def _body(
             return None
         outputs: Any = [{"id": dict(c), "property": prop} for c in view.filter_controls]
     else:
-        pairs = _ids_of(spec)
+        pairs = output_pairs(spec)
         if not pairs or not all(identity in view.component_ids for identity, _ in pairs):
             return None
         outputs = [{"id": identity, "property": prop} for identity, prop in pairs]

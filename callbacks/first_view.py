@@ -63,10 +63,11 @@ def _by_id(tree: Component) -> dict[str, Component]:
     return {c.id: c for c in components_in(tree) if isinstance(getattr(c, "id", None), str)}
 
 
-def _pairs(spec: str) -> list[Pair]:
-    """Dash's output key (``id.prop`` or ``..a.x...b.y..``) as (id, property) pairs."""
+def output_pairs(spec: str) -> list[Pair]:
+    """Dash's output key (``id.prop`` or ``..a.x...b.y..``) as (id, property) pairs. A callback
+    with no output has a name with no property: it sets nothing."""
     names = spec[2:-2].split("...") if spec.startswith("..") else [spec]
-    return [tuple(name.rsplit(".", 1)) for name in names]  # type: ignore[misc]
+    return [(name.rsplit(".", 1)[0], name.rsplit(".", 1)[1]) for name in names if "." in name]
 
 
 def _filter_state(tree: Component) -> dict[str, Any]:
@@ -116,7 +117,7 @@ class FirstView:
                 or spec.get("prevent_initial_call")
                 or spec["output"].startswith(("_pages", ".._pages"))
                 or any(i.startswith("{") for i in named)
-                or any(i.startswith("{") for i, _ in _pairs(spec["output"]))
+                or any(i.startswith("{") for i, _ in output_pairs(spec["output"]))
             ):
                 continue
             specs.append(spec)
@@ -128,14 +129,17 @@ class FirstView:
         while True:
             found = _by_id(tree)
             waiting = {
-                pair for i, s in enumerate(specs) if i not in done for pair in _pairs(s["output"])
+                pair
+                for i, s in enumerate(specs)
+                if i not in done
+                for pair in output_pairs(s["output"])
             }
             ran = False
             for index, spec in enumerate(specs):
                 if index in done:
                     continue
                 wanted = [(d["id"], d["property"]) for d in (*spec["inputs"], *spec["state"])]
-                outputs = _pairs(spec["output"])
+                outputs = output_pairs(spec["output"])
                 present = all(i in found or (i, p) in known for i, p in wanted)
                 if not present or any(p in waiting and p not in outputs for p in wanted):
                     continue
@@ -193,7 +197,7 @@ class FirstView:
         forms: dict[str, Any] = {}
         for spec in self._runnable():
             wanted = [(d["id"], d["property"]) for d in (*spec["inputs"], *spec["state"])]
-            outputs = _pairs(spec["output"])
+            outputs = output_pairs(spec["output"])
             if (ids.VIEWPORT_STORE, "data") not in wanted or not all(
                 i in found for i, _ in outputs
             ):

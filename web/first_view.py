@@ -30,7 +30,7 @@ from flask import Flask, Response, request
 
 from warehouse.db import shared_engine
 from web.auth import current_user
-from web.caching import cache, current_generation
+from web.caching import cache, current_generation, register_warmer
 from web.chart_api import BadParameter, parse_filters
 from web.images import inline_svg
 
@@ -120,6 +120,12 @@ class FirstViews:
             self.schedule(*wanted)
         return None
 
+    def warm(self, server: Flask) -> None:
+        """After a load (``web.caching``'s warmers): draw every page's default view before a
+        visitor asks for it."""
+        for page in sorted(FIRST_VIEW_PAGES):
+            self.schedule(page, {})
+
     def schedule(self, path: str, query: Mapping[str, str]) -> None:
         key = self.key(path, query)
         with self.lock:
@@ -167,4 +173,5 @@ def install_first_view(app: dash.Dash, draw: DrawPage) -> FirstViews:
         return response
 
     server.after_request(vary_by_visitor)
+    register_warmer(views.warm)
     return views
