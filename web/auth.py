@@ -74,13 +74,13 @@ from flask import (
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from sqlalchemy import Engine
 
+from warehouse import access
 from warehouse import users as accounts
 from warehouse.db import shared_engine
 from web.sign_in_limits import SignInLimits, client_address, limits_from, trusted_proxies
 
 log = logging.getLogger(__name__)
 
-ROLE_LABELS = {"lead": "Workstream lead", "leadership": "Leadership", "admin": "Admin"}
 CSRF_COOKIE = "_csrf_token"  # the name Dash's renderer reads
 CSRF_HEADERS = ["X-CSRFToken", "X-CSRF-Token"]
 CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -105,19 +105,19 @@ class User:
 
     def can_edit(self, workstream_id: str) -> bool:
         """Leads edit their own workstreams only; no other role edits recommendations."""
-        return self.role == "lead" and workstream_id in self.workstreams
+        return access.may_edit(self.role, self.workstreams, workstream_id)
 
     @property
     def sees_drafts(self) -> bool:
-        return self.role in ("leadership", "admin")
+        return access.has_right(self.role, "sees_drafts")
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return access.has_right(self.role, "manages_data")
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS.get(self.role, self.role)
+        return access.role_label(self.role)
 
 
 class SignIn(Protocol):
@@ -572,10 +572,10 @@ def install_auth(
         return response
 
     @server.get("/admin/users")
-    @require_role("admin")
+    @require_role(*access.roles_with("manages_users"))
     def admin_users() -> str:
         rows = accounts.list_users(engine())
-        return _page("Users", _USERS, user=current_user(), rows=rows, labels=ROLE_LABELS)
+        return _page("Users", _USERS, user=current_user(), rows=rows, labels=access.ROLE_LABELS)
 
     @server.after_request
     def csrf_cookie(response: Response) -> Response:

@@ -78,13 +78,6 @@ ROLE_RULE = re.compile(
 )
 
 
-# Files still to move onto warehouse.access, each with the reason it has not yet. The list may
-# only shrink: a file named here that no longer names a role fails the test below.
-NOT_YET_MOVED = {
-    "web/auth.py": "was being edited in the same hour for issue 19's mobile sign-in pages",
-}
-
-
 @pytest.mark.parametrize(
     "folder", ["web", "warehouse", "callbacks", "components", "pages", "data_pipeline"]
 )
@@ -92,14 +85,8 @@ def test_no_module_but_access_names_a_role_in_a_rule(folder: str) -> None:
     offenders = [
         f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
         for path in sorted((ROOT / folder).rglob("*.py"))
-        if path.relative_to(ROOT).as_posix() not in {"warehouse/access.py", *NOT_YET_MOVED}
+        if path.relative_to(ROOT).as_posix() != "warehouse/access.py"
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if ROLE_RULE.search(line)
     ]
     assert offenders == [], "use warehouse.access:\n" + "\n".join(offenders)
-
-
-def test_the_files_not_yet_moved_still_need_moving() -> None:
-    for name in NOT_YET_MOVED:
-        text = (ROOT / name).read_text(encoding="utf-8")
-        assert ROLE_RULE.search(text), f"{name} uses warehouse.access now: take it off the list"
