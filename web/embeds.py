@@ -42,6 +42,7 @@ from web.chart_api import (
     theme_of,
     with_query,
 )
+from web.chart_sources import chart_attribution
 from web.delivery import PLOTLY_BUNDLE
 from web.images import inline_svg
 
@@ -79,7 +80,7 @@ TEMPLATE = Environment(autoescape=True).from_string(
 <body>
 <main>
 <h1 id="embed-title">{{ chart.title }}</h1>
-<p class="meta">{{ chart.units }} · n = {{ n }} · Source: {{ chart.source }}
+<p class="meta">{{ chart.units }} · n = {{ n }} · Source: {{ source }}
  · Last updated {{ updated }}</p>
 <figure aria-labelledby="embed-title">
 {% if figure %}
@@ -221,6 +222,7 @@ def embed(chart_id: str) -> Response:
         svg = _drawn(built)
     html = TEMPLATE.render(
         chart=chart,
+        source=chart_attribution(engine, chart, filters).source,
         theme=theme,
         site=load_config().site_name,
         summary=summarise(chart, data),

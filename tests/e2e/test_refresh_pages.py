@@ -188,3 +188,15 @@ def test_funding_offers_the_new_publishers_and_names_them_with_their_licences(
     assert {r[header.index("Funder")] for r in rows} == {power_name}
     assert sum(int(float(r[header.index("Grants")])) for r in rows) == power_grants
     assert console_errors == []
+
+
+def test_an_embed_names_the_publishers_on_its_source_line(
+    refreshed: Refreshed, page: Page, console_errors: ConsoleErrors
+) -> None:
+    page.goto(f"{refreshed.url}/embed/funding-by-year")
+    expect(page.locator("p.meta")).to_contain_text(f"Source: {BOTH}")
+    page.goto(f"{refreshed.url}/embed/funding-by-year?funder=GB-CHC-1159982")
+    expect(page.locator("p.meta")).to_contain_text(
+        "Source: 360Giving grants: Power to Change (CC BY 4.0)"
+    )
+    assert console_errors == []
