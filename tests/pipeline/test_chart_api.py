@@ -324,8 +324,13 @@ def test_images_come_from_the_cache_until_a_load_runs(
     client.get("/api/v1/charts/funding-pc-share.png?fy_from=2023/24")
     assert len(drawn) == 2, "other filters are another image"
 
-    (path,) = write_demo(tmp_path / "again", scale=300)[:1]
-    load_file(demo, path, load_config())
+    (same,) = write_demo(tmp_path / "again", scale=300)[:1]
+    assert load_file(demo, same, load_config()).status == "unchanged"
+    client.get("/api/v1/charts/funding-pc-share.png")
+    assert len(drawn) == 2, "a file loaded again unchanged changes no figure"
+
+    grants = next(p for p in write_demo(tmp_path / "more", scale=320) if "grants" in p.name)
+    assert load_file(demo, grants, load_config()).status != "unchanged"
     client.get("/api/v1/charts/funding-pc-share.png")
     assert len(drawn) == 3, "a load must make the cached image stale"
 
