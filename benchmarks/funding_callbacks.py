@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import create_engine, text
 
 from benchmarks.common import build_warehouse
+from figures.charts import REGISTRY
 
 DEFAULT_SCALE = 5_000  # the demo generator's default
 FILTER_NAMES = ("fy_from", "fy_to", "funder", "direction", "programme", "recipient_type", "ward")
@@ -132,7 +133,16 @@ def payloads(chosen: dict[str, Any]) -> dict[str, dict[str, Any]]:
         requests[chart_id] = {
             "output": ".." + "...".join(f"{p['id']}.{p['property']}" for p in parts) + "..",
             "outputs": parts,
-            "inputs": [state_input, {"id": "theme-store", "property": "data", "value": "light"}],
+            "inputs": [
+                state_input,
+                {"id": "theme-store", "property": "data", "value": "light"},
+                # A chart with a phone form (the money flow) also reads the screen's width.
+                *(
+                    [{"id": "viewport-store", "property": "data", "value": "wide"}]
+                    if REGISTRY[chart_id].narrow_build
+                    else []
+                ),
+            ],
             "changedPropIds": changed,
         }
     return requests
