@@ -53,7 +53,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=1500,  # every benchmark at 10,000 grants, Lighthouse and a refresh included
         check=False,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
