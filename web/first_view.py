@@ -43,6 +43,9 @@ INTERACTIVE = "app"
 LOADER = "first_view.js"
 # Drawn widths in px: a desktop card, and a phone (up to 576 px wide, Bootstrap's "sm").
 WIDE, NARROW = 900, 420
+# Drawings waiting at most: each filter combination is a few seconds of kaleido, and a run of
+# made-up addresses must not queue work without end (beyond it, visitors get Dash's page).
+MAX_PENDING = 16
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +132,9 @@ class FirstViews:
     def schedule(self, path: str, query: Mapping[str, str]) -> None:
         key = self.key(path, query)
         with self.lock:
-            if key in self.pending or cache.get(key) is not None:
+            if key in self.pending or len(self.pending) >= MAX_PENDING:
+                return
+            if cache.get(key) is not None:
                 return
             self.pending.add(key)
         self.pool.submit(self._draw, key, path, query)
