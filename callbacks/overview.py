@@ -1,4 +1,11 @@
-"""The overview: headline figures for the selected financial year, and what the warehouse holds."""
+"""The overview: headline figures for the selected financial year, and what the warehouse holds.
+
+The headlines are kept in ``web.caching.cache`` per load generation, the year asked for and the
+theme (``computed_for_this_load``), as the charts are: computing them runs every headline query
+(over a second at a million grants), and a new load is never answered from an older one. Their
+callback's inputs are the filter state and the theme, so ``callbacks.cache_warming`` warms the
+page's default view after each load, and the first visitor after it does not wait either.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +35,7 @@ from warehouse.queries.empty_states import (
 from warehouse.queries.filters import Filters
 from warehouse.queries.overview import warehouse_holdings
 from warehouse.vocabularies import DIRECTIONS
+from web.caching import computed_for_this_load
 
 
 @dataclass(frozen=True)
@@ -178,8 +186,7 @@ def _with_every_year(headline: Headline, years: list[str]) -> Headline:
     return replace(headline, series=series)
 
 
-def _selected_year(filter_values: dict[str, Any] | None, years: list[str]) -> str | None:
-    chosen = Filters.from_values(filter_values or {}).fy_to
+def _selected_year(chosen: str | None, years: list[str]) -> str | None:
     if chosen in years:
         return chosen
     return years[-1] if years else None
@@ -194,9 +201,18 @@ def _selected_year(filter_values: dict[str, Any] | None, years: list[str]) -> st
 def show_headlines(
     filter_values: dict[str, Any] | None, theme: str | None
 ) -> tuple[list[dbc.Col], str]:
+    # Of the filters only the year shapes the headlines; they show published data to everyone.
+    chosen, theme = Filters.from_values(filter_values or {}).fy_to, theme or "light"
     engine = shared_engine()
+    return computed_for_this_load(
+        engine, "headlines", (chosen, theme), partial(_headline_answer, engine, chosen, theme)
+    )
+
+
+def _headline_answer(engine: Any, chosen: str | None, theme: str) -> tuple[list[dbc.Col], str]:
+    """The headline cards and the year they are for, computed afresh."""
     years = headlines.financial_years(engine)
-    year = _selected_year(filter_values, years)
+    year = _selected_year(chosen, years)
     if year is None:
         reason = why_empty(engine, GRANTS, Filters())
         latest = "the latest financial year (none loaded yet)"
@@ -219,7 +235,9 @@ def show_headlines(
                 headline.show(value) if value is not None else "No data",
                 headline.detail,
                 _change_text(headline, year, previous),
-                trend_sparkline(headline.series, theme or "light", year, headline.show)
+                # Plain data, as the charts keep theirs: a cached Figure is validated again,
+                # trace by trace, each time the cache gives it back.
+                trend_sparkline(headline.series, theme, year, headline.show).to_plotly_json()
                 if has_trend
                 else None,
                 headline.href if _page_exists(headline.href.split("?")[0]) else None,
