@@ -1,17 +1,24 @@
 """Fast, counted upserts of DataFrames into warehouse tables, the same on SQLite and PostgreSQL.
 
-Rows go first into a temporary staging table (executemany on SQLite, COPY on PostgreSQL), then
-one ``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` moves them in. Rows whose ``row_hash`` is
-unchanged are left alone, so a file loaded twice changes nothing.
+Rows go first into a temporary staging table (executemany on SQLite, binary COPY on
+PostgreSQL), then one ``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` moves them in. Rows whose
+``row_hash`` is unchanged are left alone, so a file loaded twice changes nothing.
+
+On SQLite, a first load (the table holds no row yet, in this transaction) writes the rows
+straight into the table: every row is new, so the staging table and the counting join would
+only copy them once more. A large first load also drops the table's secondary indexes and builds
+them again afterwards, from the very statements that made them: sorting once beats updating
+each index row by row.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -21,21 +28,28 @@ from sqlalchemy import (
     Connection,
     Date,
     DateTime,
+    Float,
     Integer,
     MetaData,
+    String,
     Table,
     and_,
     case,
     func,
+    literal_column,
     select,
     true,
     tuple_,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 
 LINEAGE = ("source_file_id", "load_run_id", "row_hash")
 _STAGE_ROWS = 50_000
-_COPY_NULL = "\\N"
+_REBUILD_INDEXES_ROWS = 10_000
+"""From this many rows, a first load into SQLite builds the secondary indexes after the rows
+(measured on the grants table: 12% less time for the insert at 100,000 rows, about even at
+10,000)."""
 
 
 @dataclass
@@ -115,39 +129,75 @@ def _staging_table(table: Table, columns: list[str]) -> Table:
     )
 
 
+def _binary_values(column: Column[object], values: pd.Series) -> list[object]:
+    """Python values of the type binary COPY writes for ``column``: None for missing."""
+    kind = column.type
+    if isinstance(kind, DateTime):
+        stamps = pd.to_datetime(values, errors="coerce", utc=True).dt.floor("us")
+        return stamps.astype(object).where(stamps.notna(), None).tolist()
+    if isinstance(kind, Date):
+        codes, uniques = pd.factorize(values.astype(object))
+        # As the text path does, a value that is no date is written as missing.
+        days = [
+            v.date() if isinstance(v, datetime) else v if isinstance(v, date) else None
+            for v in uniques
+        ]
+        spread: list[object] = np.array([*days, None], dtype=object)[codes].tolist()
+        return spread
+    if isinstance(kind, Boolean):
+        return [None if pd.isna(v) else bool(v) for v in values]
+    series = values.astype(object)
+    plain = series.where(pd.notna(series), None).tolist()
+    python_type = next((t for k, t in _PYTHON_TYPES.items() if isinstance(kind, k)), None)
+    if python_type is None:
+        return plain
+    # COPY's binary form has no casts: a 12.0 for an integer column, or a number for a text
+    # one, becomes the column's own type here (text as str() writes it, as CSV did).
+    return [v if v is None or type(v) is python_type else python_type(v) for v in plain]
+
+
+_PYTHON_TYPES: dict[type, type] = {Integer: int, Float: float, String: str}
+
+
 def _fill_staging(conn: Connection, stage: Table, frame: pd.DataFrame) -> None:
     dialect = conn.dialect.name
     columns = [c.name for c in stage.columns]
-    prepared = {name: _column_values(stage.c[name], frame[name], dialect) for name in columns}
-    if dialect == "postgresql":
-        # The values are Python's own (an integer stays "12", never "12.0"), written by the C
-        # csv writer a slice at a time, so the whole file's CSV text never exists at once.
-        # A missing value is an unquoted backslash-N, which COPY reads as NULL; an empty text
-        # stays an empty text.
-        raw = conn.connection.dbapi_connection
-        quoted = ", ".join(f'"{c}"' for c in columns)
-        statement = f"COPY {stage.name} ({quoted}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-        with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
-            for start in range(0, len(frame), _STAGE_ROWS):
-                chunk = [
-                    [
-                        _COPY_NULL if v is None else v
-                        for v in prepared[name][start : start + _STAGE_ROWS]
-                    ]
-                    for name in columns
-                ]
-                buffer = io.StringIO()
-                # "\r\n" ends each row, so a value holding either character is quoted.
-                csv.writer(buffer, lineterminator="\r\n").writerows(zip(*chunk, strict=True))
-                copy.write(buffer.getvalue())
-        return
-    placeholders = ", ".join("?" for _ in columns)
     quoted = ", ".join(f'"{c}"' for c in columns)
-    statement = f"INSERT INTO {stage.name} ({quoted}) VALUES ({placeholders})"
-    for start in range(0, len(frame), _STAGE_ROWS):
-        # In slices, so the rows as Python tuples never all exist at once.
-        chunk = [prepared[name][start : start + _STAGE_ROWS] for name in columns]
-        conn.exec_driver_sql(statement, list(zip(*chunk, strict=True)))
+    if dialect == "postgresql":
+        # Binary COPY: each value goes as its column's type, so the server parses no text and
+        # the client writes none (100,000 grants: a quarter less time than CSV COPY, a third
+        # less client CPU). The staging table is TEMPORARY, so already unlogged.
+        typed = [_binary_values(stage.c[name], frame[name]) for name in columns]
+        raw = conn.connection.dbapi_connection
+        with raw.cursor() as cursor:  # type: ignore[union-attr]
+            cursor.execute(f"SELECT {quoted} FROM {stage.name} LIMIT 0")
+            oids = [d.type_code for d in cursor.description]
+            statement = f"COPY {stage.name} ({quoted}) FROM STDIN (FORMAT BINARY)"
+            with cursor.copy(statement) as copy:
+                copy.set_types(oids)
+                for row in zip(*typed, strict=True):
+                    copy.write_row(row)
+        return
+    prepared = {name: _column_values(stage.c[name], frame[name], dialect) for name in columns}
+    placeholders = ", ".join("?" for _ in columns)
+    _insert_rows(conn, f"INSERT INTO {stage.name} ({quoted}) VALUES ({placeholders})", prepared)
+
+
+def _insert_rows(conn: Connection, statement: str, prepared: dict[str, list[object]]) -> None:
+    """Run ``statement`` (one ``?`` per column of ``prepared``, in order) for every row."""
+    # Straight to sqlite3, which takes an iterator (SQLAlchemy wants a list): each row's tuple
+    # is made as SQLite asks for it and freed after, so the rows never all exist at once and
+    # the garbage collector never walks them (a third of the time of a 100,000-row list).
+    cursor = cast(sqlite3.Connection, conn.connection.dbapi_connection).cursor()
+    try:
+        cursor.executemany(statement, zip(*prepared.values(), strict=True))
+    except sqlite3.Error as error:
+        # The error SQLAlchemy would raise (IntegrityError, ...), as callers catch.
+        raise DBAPIError.instance(
+            statement, None, error, sqlite3.Error, dialect=conn.dialect, ismulti=True
+        ) from error
+    finally:
+        cursor.close()
 
 
 def upsert_frame(
@@ -167,17 +217,26 @@ def upsert_frame(
     key = natural_key(table)
     content = [c for c in content_columns(table) if c in frame.columns]
     frame = frame[content].copy()
+    # A key twice in the frame (which the docstring rules out) takes the staged path, where
+    # the upsert decides as it always has.
+    first_load = (
+        conn.dialect.name == "sqlite" and _is_empty(conn, table) and not frame.duplicated(key).any()
+    )
     if _fillable(table, content):
         # A frame may leave out columns it knows nothing about (a lookup's parent, a name). Keep
         # their stored values and hash whole rows, so a row's hash never depends on which file
         # wrote it last and reloading a file after another one finds it unchanged.
-        frame = _with_stored_values(conn, table, frame, key, content)
+        frame = _with_stored_values(conn, table, frame, key, content, look_up=not first_load)
         content = content_columns(table)
     frame["row_hash"] = row_hashes(frame, content)
     frame["source_file_id"] = source_file_id
     frame["load_run_id"] = load_run_id
     columns = [*content, "row_hash", "source_file_id", "load_run_id"]
 
+    if first_load:
+        _insert_first_load(conn, table, frame, columns)
+        # No stored row to match: every row is new, as the counting join would find.
+        return UpsertCounts(inserted=len(frame))
     stage = _staging_table(table, columns)
     stage.create(conn)
     try:
@@ -206,6 +265,50 @@ def upsert_frame(
     )
 
 
+def _is_empty(conn: Connection, table: Table) -> bool:
+    return conn.execute(select(literal_column("1")).select_from(table).limit(1)).first() is None
+
+
+def _insert_first_load(
+    conn: Connection, table: Table, frame: pd.DataFrame, columns: list[str]
+) -> None:
+    """Write ``frame``, whose keys are unique, straight into the empty SQLite ``table``: one
+    prepared plain ``INSERT`` (an ``ON CONFLICT ... DO UPDATE`` clause, though it never fires
+    here, doubles SQLite's time per row)."""
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    placeholders = ", ".join("?" for _ in columns)
+    statement = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({placeholders})'
+    prepared = {name: _column_values(table.c[name], frame[name], "sqlite") for name in columns}
+    with _secondary_indexes_rebuilt(conn, table, len(frame)):
+        _insert_rows(conn, statement, prepared)
+
+
+@contextmanager
+def _secondary_indexes_rebuilt(conn: Connection, table: Table, rows: int) -> Iterator[None]:
+    """For ``rows`` or more, drop the SQLite table's non-unique indexes and create them again
+    afterwards from their own ``CREATE INDEX`` text, so they end exactly as they were. Unique
+    ones stay: the upsert's ``ON CONFLICT`` needs them."""
+    # Outside a transaction, Python's sqlite3 would run the DDL on its own, committed at once.
+    raw = cast(sqlite3.Connection, conn.connection.dbapi_connection)
+    if rows < _REBUILD_INDEXES_ROWS or not raw.in_transaction:
+        yield
+        return
+    listed = conn.exec_driver_sql(f'PRAGMA index_list("{table.name}")').mappings().all()
+    names = [r["name"] for r in listed if not r["unique"] and r["origin"] == "c"]
+    made = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        f" AND tbl_name = ? AND name IN ({', '.join('?' for _ in names)})",
+        (table.name, *names),
+    ).all()
+    for name, _sql in made:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    try:
+        yield
+    finally:
+        for _name, sql in made:
+            conn.exec_driver_sql(sql)
+
+
 def _count_new_and_changed(
     conn: Connection, table: Table, stage: Table, key: list[str]
 ) -> tuple[int, int]:
@@ -230,10 +333,22 @@ def _fillable(table: Table, content: list[str]) -> bool:
 
 
 def _with_stored_values(
-    conn: Connection, table: Table, frame: pd.DataFrame, key: list[str], content: list[str]
+    conn: Connection,
+    table: Table,
+    frame: pd.DataFrame,
+    key: list[str],
+    content: list[str],
+    *,
+    look_up: bool = True,
 ) -> pd.DataFrame:
-    """``frame`` with the columns it lacks taken from the stored rows (null for new rows)."""
+    """``frame`` with the columns it lacks taken from the stored rows (null for new rows).
+    ``look_up=False`` says the table is empty: every row is new, so none is looked up."""
     missing = [c for c in content_columns(table) if c not in content]
+    if not look_up:
+        filled = frame.reset_index(drop=True)
+        for column in missing:
+            filled[column] = np.full(len(filled), None, dtype=object)
+        return filled[content_columns(table)]
     keys = Table(
         f"stage_keys_{table.name}",
         MetaData(),

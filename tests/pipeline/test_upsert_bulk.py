@@ -1,0 +1,158 @@
+"""Bulk writes keep the upsert's behaviour, on both engines: a first load into an empty table
+(written straight into it on SQLite, its secondary indexes built afterwards) stores and counts
+the same rows as a load through the staging table; the same frame again is unchanged; a changed
+row is updated; batches in one transaction see each other's rows; the indexes end as the schema
+made them."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pandas as pd
+import pytest
+from sqlalchemy import Connection, Engine, delete, inspect, select
+from sqlalchemy.exc import DBAPIError
+
+from warehouse.schema import fct_grants
+from warehouse.upsert import _REBUILD_INDEXES_ROWS, UpsertCounts, upsert_frame
+
+# Enough rows for the first load on SQLite to drop and rebuild the secondary indexes.
+ROWS = _REBUILD_INDEXES_ROWS
+
+
+def grants(count: int, start: int = 0) -> pd.DataFrame:
+    """Grants as the pipeline's transform hands them over, with gaps, text and every type.
+    ``description`` is left out: the upsert fills it from the stored rows (none, here)."""
+    numbers = range(start, start + count)
+    return pd.DataFrame(
+        {
+            "grant_id": pd.array([f"G-{n:06d}" for n in numbers], dtype="string"),
+            "title": pd.array([f'Grant "{n}", line\nbreak' for n in numbers], dtype="string"),
+            "currency": "GBP",
+            "amount_awarded_pence": pd.array(
+                [None if n % 7 == 0 else n * 101 for n in numbers], dtype="Int64"
+            ),
+            "award_date": [date(2020 + n % 5, 1 + n % 12, 1 + n % 28) for n in numbers],
+            "financial_year": pd.array(
+                [f"{2019 + n % 5}/{(20 + n % 5) % 100:02d}" for n in numbers], dtype="string"
+            ),
+            "duration_months": pd.array(
+                [None if n % 3 else n / 4 for n in numbers], dtype="Float64"
+            ),
+            "funder_org_id": pd.array([f"GB-F-{n % 13}" for n in numbers], dtype="string"),
+            "recipient_name": pd.array(
+                [None if n % 5 == 0 else "" if n % 5 == 1 else f"Org {n}" for n in numbers],
+                dtype="string",
+            ),
+            "recipient_is_individual": [n % 2 == 0 for n in numbers],
+            "route": "grant",
+            "direction": pd.array(
+                ["awarded" if n % 4 else "received" for n in numbers], dtype="string"
+            ),
+            "is_pc_research": [n % 3 == 0 for n in numbers],
+            "date_modified": pd.to_datetime(
+                [datetime(2024, 1, 1, n % 24, n % 60, tzinfo=UTC) for n in numbers], utc=True
+            ),
+        }
+    )
+
+
+def stored(conn: Connection) -> list[tuple[Any, ...]]:
+    return [tuple(r) for r in conn.execute(select(fct_grants).order_by(fct_grants.c.grant_id))]
+
+
+def load(conn: Connection, frame: pd.DataFrame) -> UpsertCounts:
+    return upsert_frame(conn, fct_grants, frame, source_file_id=None, load_run_id=None)
+
+
+def indexes(conn: Connection) -> list[dict[str, Any]]:
+    """Every index of the grants table as the database describes it (and on SQLite, the
+    statement that made each one)."""
+    found = sorted(inspect(conn).get_indexes(fct_grants.name), key=lambda i: str(i["name"]))
+    if conn.dialect.name == "sqlite":
+        listed = conn.exec_driver_sql(f"PRAGMA index_list({fct_grants.name})").all()
+        made = conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?",
+            (fct_grants.name,),
+        ).all()
+        return [*found, {"index_list": sorted(listed)}, {"sql": sorted(made)}]
+    return [dict(i) for i in found]
+
+
+def test_a_first_load_stores_and_counts_what_the_staged_upsert_does(engine: Engine) -> None:
+    frame = grants(ROWS)
+    with engine.begin() as conn:
+        conn.execute(delete(fct_grants))  # the load's transaction has begun, as in the pipeline
+        first = load(conn, frame)
+        first_rows = stored(conn)
+    with engine.begin() as conn:
+        again = load(conn, frame)
+        assert stored(conn) == first_rows
+    assert (first.inserted, first.updated, first.unchanged) == (ROWS, 0, 0)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, ROWS)
+
+    # The same rows loaded into a table that already holds one go through the staging table.
+    with engine.begin() as conn:
+        conn.execute(delete(fct_grants))
+        load(conn, grants(1, start=ROWS))
+        staged = load(conn, frame)
+        staged_rows = stored(conn)[:-1]
+    assert (staged.inserted, staged.updated, staged.unchanged) == (ROWS, 0, 0)
+    assert staged_rows == first_rows
+    assert first_rows[0][fct_grants.c.keys().index("description")] is None
+
+
+def test_a_changed_row_is_updated_and_the_rest_unchanged(engine: Engine) -> None:
+    frame = grants(ROWS)
+    with engine.begin() as conn:
+        conn.execute(delete(fct_grants))
+        load(conn, frame)
+    changed = frame.copy()
+    changed.loc[5, "title"] = "A new title"
+    with engine.begin() as conn:
+        counts = load(conn, changed)
+        title = conn.execute(
+            select(fct_grants.c.title).where(fct_grants.c.grant_id == "G-000005")
+        ).scalar_one()
+    assert (counts.inserted, counts.updated, counts.unchanged) == (0, 1, ROWS - 1)
+    assert title == "A new title"
+
+
+def test_batches_in_one_transaction_see_the_rows_of_the_first(engine: Engine) -> None:
+    """The pipeline upserts a large file in batches inside one transaction: only the first
+    finds the table empty, and a later batch that repeats a row finds it unchanged."""
+    with engine.begin() as conn:
+        conn.execute(delete(fct_grants))
+        first = load(conn, grants(ROWS))
+        second = load(conn, grants(100, start=ROWS - 40))
+        count = len(stored(conn))
+    assert (first.inserted, first.updated, first.unchanged) == (ROWS, 0, 0)
+    assert (second.inserted, second.updated, second.unchanged) == (60, 0, 40)
+    assert count == ROWS + 60
+
+
+def test_the_indexes_exist_as_the_schema_made_them_after_a_first_load(engine: Engine) -> None:
+    with engine.connect() as conn:
+        before = indexes(conn)
+    with engine.begin() as conn:
+        conn.execute(delete(fct_grants))
+        load(conn, grants(ROWS))
+    with engine.connect() as conn:
+        after = indexes(conn)
+    assert after == before
+    names = {str(i["name"]) for i in after if "name" in i}
+    assert {str(i.name) for i in fct_grants.indexes} <= names
+
+
+def test_a_failed_first_load_leaves_the_indexes_in_place(engine: Engine) -> None:
+    with engine.connect() as conn:
+        before = indexes(conn)
+    frame = grants(ROWS)
+    frame.loc[ROWS - 1, "route"] = None  # route is required: the last row fails the insert
+    with pytest.raises(DBAPIError), engine.begin() as conn:
+        conn.execute(delete(fct_grants))
+        load(conn, frame)
+    with engine.connect() as conn:
+        assert indexes(conn) == before
+        assert stored(conn) == []
