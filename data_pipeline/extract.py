@@ -6,6 +6,7 @@ Every frame read here has every value as text (or the cell's own value for XLSX)
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -29,6 +30,15 @@ ROW = "__row__"
 _MOJIBAKE_BOM = "ï»¿"
 _GZIP_MAGIC = b"\x1f\x8b"
 _UTF8_BOM = b"\xef\xbb\xbf"
+_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+_DECODE_SLICE = 1 << 24
+_HEAD_BYTES = 1 << 17
+
+
+def _unmarked(text: str) -> str:
+    return text.removeprefix(_MOJIBAKE_BOM).removeprefix("\ufeff")
+
+
 # C0 control characters other than tab, line feed and carriage return: never text.
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CONTROL_ESCAPE = re.compile(r"\\u00(?:0[0-8bcef]|1[0-9a-f])", re.IGNORECASE)
@@ -53,7 +63,6 @@ class Source:
     content: bytes = field(repr=False)
     label: str | None = field(default=None, kw_only=True)
     """The name to report the file by, when it is stored under another (an upload)."""
-    _is_utf8: bool = field(default=False, init=False, repr=False, compare=False)
     cleaned: list[CleanedCells] = field(default_factory=list, init=False, repr=False)
 
     @classmethod
@@ -83,24 +92,42 @@ class Source:
         return self.content[:2] == b"PK" and zipfile.is_zipfile(io.BytesIO(self.content))
 
     @cached_property
-    def text(self) -> str:
-        """The content decoded: UTF-8 (with or without a BOM, or a double-encoded BOM), else
-        cp1252, else ISO-8859-1."""
-        for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+    def encoding(self) -> str:
+        """The content's encoding: UTF-8 (with or without a BOM), else cp1252, else
+        ISO-8859-1. Found a slice at a time, so that no decoded copy of a large file exists."""
+        for encoding in _ENCODINGS:
+            decoder = codecs.getincrementaldecoder(encoding)()
+            view = memoryview(self.content)
             try:
-                text = self.content.decode(encoding)
+                for start in range(0, len(view), _DECODE_SLICE):
+                    decoder.decode(view[start : start + _DECODE_SLICE])
+                decoder.decode(b"", final=True)
             except UnicodeDecodeError:
                 continue
-            self._is_utf8 = encoding == "utf-8-sig"
-            return text.removeprefix(_MOJIBAKE_BOM).removeprefix("\ufeff")
+            return encoding
         raise FileRejected(self.name, "is not text in UTF-8, cp1252 or ISO-8859-1")
+
+    @cached_property
+    def text(self) -> str:
+        """The content decoded (``encoding``), less a byte-order mark (or a double-encoded
+        one)."""
+        return _unmarked(self.content.decode(self.encoding))
+
+    @cached_property
+    def head(self) -> str:
+        """The start of ``text`` (at least its first 30,000 characters, or all of it), without
+        decoding the rest: what detecting a format reads."""
+        if "text" in self.__dict__:
+            return self.text[:_HEAD_BYTES]
+        encoding = self.encoding
+        # The slice may end inside a character: it is dropped.
+        return _unmarked(self.content[:_HEAD_BYTES].decode(encoding, errors="ignore"))
 
     def utf8(self) -> bytes:
         """``text`` encoded as UTF-8. A UTF-8 file is its own bytes less the marks ``text``
-        drops, so a large file is not encoded a second time."""
-        text = self.text
-        if not self._is_utf8:
-            return text.encode("utf-8")
+        drops, so a large file is neither decoded nor encoded a second time."""
+        if self.encoding != "utf-8-sig":
+            return self.text.encode("utf-8")
         body = self.content
         for mark in (_UTF8_BOM, _MOJIBAKE_BOM.encode("utf-8"), _UTF8_BOM):
             body = body.removeprefix(mark)
@@ -109,8 +136,7 @@ class Source:
     @cached_property
     def json(self) -> Any:
         """The parsed JSON document, or None when the file is not JSON."""
-        stripped = self.text.lstrip()
-        if not stripped.startswith(("{", "[")):
+        if not self.head.lstrip().startswith(("{", "[")):
             return None
         try:
             return self._json_document()
@@ -146,10 +172,10 @@ class Source:
     @cached_property
     def csv_header(self) -> list[str]:
         """The first row of the file read as CSV, or [] when it is not CSV-like."""
-        if self.is_xlsx or self.text.lstrip().startswith(("{", "[")):
+        if self.is_xlsx or self.head.lstrip().startswith(("{", "[")):
             return []
         try:
-            first = next(csv.reader(io.StringIO(self.text[:20000], newline="")), [])
+            first = next(csv.reader(io.StringIO(self.head[:20000], newline="")), [])
         except csv.Error:  # binary or damaged text (a stray CR, a NUL): not CSV
             return []
         return [cell.strip() for cell in first] if len(first) > 1 else []

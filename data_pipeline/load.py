@@ -25,7 +25,15 @@ from data_pipeline.errors import FileRejected, Problem
 from data_pipeline.extract import Source
 from data_pipeline.fingerprint import loader_fingerprint
 from data_pipeline.formats import detect_format, format_by_id
-from data_pipeline.formats.base import FileWarning, Money, Parsed, reject_records
+from data_pipeline.formats.base import (
+    FileWarning,
+    LinkScope,
+    Money,
+    Parsed,
+    ParseStream,
+    reject_records,
+    whole_file,
+)
 from warehouse.db import bulk_load_settings
 from warehouse.marts import refresh_marts
 from warehouse.schema import (
@@ -124,25 +132,34 @@ def load_file(
                 return unchanged
         fmt = format_by_id(format_id) if format_id else detect_format(source)
         progress("validating", 0.2)
-        parsed = fmt.parse(source, config)
-        if refine is not None:
-            parsed = refine(source, parsed)
+        # A refined load sees the whole file's rows at once: it is parsed whole.
+        stream = fmt.stream(source, config) if fmt.stream and refine is None else None
+        if stream is None:
+            parsed = fmt.parse(source, config)
+            if refine is not None:
+                parsed = refine(source, parsed)
+            stream = whole_file(parsed)
     except FileRejected as rejection:
         return _rejected_whole(engine, path, name, format_id, rejection.problem, load_run_id)
     except Exception as error:
         problem = Problem(name, None, None, f"could not be parsed ({error!r})")
         return _rejected_whole(engine, path, name, format_id, problem, load_run_id)
-    parsed.warnings.extend(_cleaned_warnings(source))
     progress("loading", 0.6)
     try:
         with engine.begin() as conn, bulk_load_settings(conn):
-            result = _write(conn, source, parsed, load_run_id, fingerprint)
+            result = _write(conn, source, stream, load_run_id, fingerprint, progress)
     except SQLAlchemyError as error:
         # The transaction has been rolled back: the warehouse is as it was.
         cause = getattr(error, "orig", None) or error
         reason = f"could not be written to the warehouse ({cause.__class__.__name__}: {cause})"
         problem = Problem(name, None, None, reason)
-        return _rejected_whole(engine, path, name, parsed.format_id, problem, load_run_id)
+        return _rejected_whole(engine, path, name, stream.format_id, problem, load_run_id)
+    except FileRejected as rejection:
+        # Found part-way through a file read a batch at a time: nothing of it was kept.
+        return _rejected_whole(engine, path, name, stream.format_id, rejection.problem, load_run_id)
+    except Exception as error:
+        problem = Problem(name, None, None, f"could not be parsed ({error!r})")
+        return _rejected_whole(engine, path, name, stream.format_id, problem, load_run_id)
     progress("done", 1.0)
     return result
 
@@ -342,37 +359,47 @@ def _record_rejected_run(
 def _write(
     conn: Connection,
     source: Source,
-    parsed: Parsed,
+    stream: ParseStream,
     queued_run_id: int | None = None,
     fingerprint: str | None = None,
+    progress: Progress = _no_progress,
 ) -> LoadResult:
+    """Write the file's batches as they are parsed, then the rest, in the caller's
+    transaction: its source-file record and load run are written first and completed last."""
     now = datetime.now(UTC)
-    source_file_id = _record_source_file(conn, source, parsed, now)
+    source_file_id = _record_source_file(conn, source, stream.format_id, now)
     run: dict[str, Any] = {
         "source_file_id": source_file_id,
         "file_name": source.name,
         "sha256": source.sha256,
-        "detected_format": parsed.format_id,
+        "detected_format": stream.format_id,
         "status": "running",
-        "rows_read": parsed.rows_read,
+        "rows_read": 0,
         "loader_fingerprint": fingerprint,
     }
     load_run_id = _record_run(conn, run, queued_run_id, now)
 
-    primary = UpsertCounts()
+    streamed = UpsertCounts()  # the batches' rows, all of the primary table
     changed: list[Table] = []  # tables this load inserted, updated or deleted rows of
-    for scope in parsed.replace_links:
-        keep = next((f for t, f in parsed.frames if t is scope.table), pd.DataFrame())
-        if delete_stale_links(conn, scope.table, scope.parent_column, scope.parent_ids, keep):
-            changed.append(scope.table)
+    for table, frame in stream.batches:
+        counts = _upsert(conn, table, frame, source_file_id, load_run_id)
+        streamed = _sum(streamed, counts)
+        _note_changed(changed, table, counts)
+        written = streamed.inserted + streamed.updated + streamed.unchanged
+        progress("loading", 0.6 + 0.3 * min(written / max(stream.rows, 1), 1.0))
+    parsed = stream.finish()
+    parsed.warnings.extend(_cleaned_warnings(source))
+    changed += [s.table for s in parsed.replace_links if _deleted_stale_links(conn, s, parsed)]
+    last_primary = UpsertCounts()
     for table, frame in parsed.frames:
-        counts = upsert_frame(
-            conn, table, frame, source_file_id=source_file_id, load_run_id=load_run_id
-        )
-        if counts.inserted or counts.updated:
-            changed.append(table)
+        counts = _upsert(conn, table, frame, source_file_id, load_run_id)
+        _note_changed(changed, table, counts)
         if table is parsed.primary:
-            primary = counts
+            # The primary table's last frame is the one counted (an area lookup writes the
+            # higher areas first, then the areas its rows are about).
+            last_primary = counts
+    primary = _sum(streamed, last_primary)
+    _complete_source_file(conn, source_file_id, parsed)
 
     rejected_rows = _record_rejects(conn, source, parsed.rejects, load_run_id)
     _record_warnings(conn, parsed.warnings, load_run_id)
@@ -387,6 +414,7 @@ def _write(
             status=status,
             stage=None,
             fraction=None,
+            rows_read=parsed.rows_read,
             rows_inserted=primary.inserted,
             rows_updated=primary.updated,
             rows_unchanged=primary.unchanged,
@@ -441,20 +469,15 @@ def _record_warnings(conn: Connection, warnings: list[FileWarning], load_run_id:
     )
 
 
-def _record_source_file(conn: Connection, source: Source, parsed: Parsed, now: datetime) -> int:
+def _record_source_file(conn: Connection, source: Source, format_id: str, now: datetime) -> int:
+    """The file's record, found by its content or made; ``_complete_source_file`` fills in
+    what its parse found once the rows are written."""
     existing = conn.execute(
         select(meta_source_files.c.source_file_id).where(
             meta_source_files.c.sha256 == source.sha256
         )
     ).scalar_one_or_none()
-    values = {
-        "file_name": source.name,
-        "detected_format": parsed.format_id,
-        "row_count": parsed.rows_read,
-        "publisher": parsed.publisher,
-        "licence": parsed.licence,
-        "last_loaded_at": now,
-    }
+    values = {"file_name": source.name, "detected_format": format_id, "last_loaded_at": now}
     if existing is not None:
         conn.execute(
             update(meta_source_files)
@@ -465,10 +488,40 @@ def _record_source_file(conn: Connection, source: Source, parsed: Parsed, now: d
     return int(
         conn.execute(
             insert(meta_source_files)
-            .values(sha256=source.sha256, first_loaded_at=now, **values)
+            .values(sha256=source.sha256, first_loaded_at=now, row_count=0, **values)
             .returning(meta_source_files.c.source_file_id)
         ).scalar_one()
     )
+
+
+def _complete_source_file(conn: Connection, source_file_id: int, parsed: Parsed) -> None:
+    conn.execute(
+        update(meta_source_files)
+        .where(meta_source_files.c.source_file_id == source_file_id)
+        .values(row_count=parsed.rows_read, publisher=parsed.publisher, licence=parsed.licence)
+    )
+
+
+def _upsert(
+    conn: Connection, table: Table, frame: pd.DataFrame, source_file_id: int, load_run_id: int
+) -> UpsertCounts:
+    return upsert_frame(conn, table, frame, source_file_id=source_file_id, load_run_id=load_run_id)
+
+
+def _sum(one: UpsertCounts, other: UpsertCounts) -> UpsertCounts:
+    return UpsertCounts(
+        one.inserted + other.inserted, one.updated + other.updated, one.unchanged + other.unchanged
+    )
+
+
+def _note_changed(changed: list[Table], table: Table, counts: UpsertCounts) -> None:
+    if (counts.inserted or counts.updated) and table not in changed:
+        changed.append(table)
+
+
+def _deleted_stale_links(conn: Connection, scope: LinkScope, parsed: Parsed) -> bool:
+    keep = next((f for t, f in parsed.frames if t is scope.table), pd.DataFrame())
+    return bool(delete_stale_links(conn, scope.table, scope.parent_column, scope.parent_ids, keep))
 
 
 def _record_rejects(

@@ -8,6 +8,7 @@ be parsed (blank input is not an error; required-ness is checked by the caller).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 
@@ -129,17 +130,44 @@ def date_order(*columns: pd.Series) -> str:
     values that settle it: a first part over 12 is a day, a second part over 12 is too.
     Day first when nothing says otherwise but nothing is ambiguous either; ``UNSETTLED`` when
     some value could be read either way and no value settles the order (or values disagree)."""
-    distinct = [pd.Series(c.dropna().unique()) for c in columns if len(c)]
-    parts = pd.concat([_slash_parts(c) for c in distinct if len(c)] or [pd.DataFrame()])
-    if parts.empty:
-        return DAY_FIRST
-    first, second = parts[0], parts[1]
-    says_day_first = bool((first > 12).fillna(False).any())
-    says_month_first = bool((second > 12).fillna(False).any())
-    if says_day_first != says_month_first:
-        return DAY_FIRST if says_day_first else MONTH_FIRST
-    either_way = ((first <= 12) & (second <= 12) & (first != second)).fillna(False)
-    return UNSETTLED if either_way.any() else DAY_FIRST
+    return DateEvidence.of(*columns).order()
+
+
+@dataclass(frozen=True)
+class DateEvidence:
+    """What a file's slash dates say of their order. Evidence from parts of a file (batches
+    of its rows) adds up to the evidence of the whole file."""
+
+    says_day_first: bool = False
+    says_month_first: bool = False
+    either_way: bool = False
+
+    @classmethod
+    def of(cls, *columns: pd.Series) -> DateEvidence:
+        distinct = [pd.Series(c.dropna().unique()) for c in columns if len(c)]
+        parts = pd.concat([_slash_parts(c) for c in distinct if len(c)] or [pd.DataFrame()])
+        if parts.empty:
+            return cls()
+        first, second = parts[0], parts[1]
+        return cls(
+            says_day_first=bool((first > 12).fillna(False).any()),
+            says_month_first=bool((second > 12).fillna(False).any()),
+            either_way=bool(
+                ((first <= 12) & (second <= 12) & (first != second)).fillna(False).any()
+            ),
+        )
+
+    def __or__(self, other: DateEvidence) -> DateEvidence:
+        return DateEvidence(
+            self.says_day_first or other.says_day_first,
+            self.says_month_first or other.says_month_first,
+            self.either_way or other.either_way,
+        )
+
+    def order(self) -> str:
+        if self.says_day_first != self.says_month_first:
+            return DAY_FIRST if self.says_day_first else MONTH_FIRST
+        return UNSETTLED if self.either_way else DAY_FIRST
 
 
 def ambiguous_dates(values: pd.Series) -> pd.Series:

@@ -4,7 +4,7 @@ ready to load, plus the rows it rejects. Parsing never touches the database."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,29 +68,71 @@ class Parsed:
     replace_links: list[LinkScope] = field(default_factory=list)
     warnings: list[FileWarning] = field(default_factory=list)
     money: Money | None = None
+    streamed_pence: int | None = None
+    """The total of the primary rows a ``ParseStream`` handed over in its batches."""
 
     @property
     def loaded_pence(self) -> int | None:
         """The total of the primary rows handed to the loader, from the frame itself."""
         if self.money is None:
             return None
+        if self.streamed_pence is not None:
+            return self.streamed_pence
         frame = next((f for t, f in self.frames if t is self.primary), pd.DataFrame())
         if self.money.loaded_field not in frame:
             return 0
         return int(pd.to_numeric(frame[self.money.loaded_field]).fillna(0).sum())
 
 
+@dataclass
+class ParseStream:
+    """A file parsed a batch of rows at a time, so that memory follows the batch, not the
+    file. ``batches`` yields the primary table's rows batch by batch, once; then ``finish``
+    gives the rest as a ``Parsed`` whose frames are written after the batches, with the
+    whole file's rejects, warnings and money, exactly as a parse of the whole file gives."""
+
+    format_id: str
+    batches: Iterator[tuple[Table, pd.DataFrame]]
+    finish: Callable[[], Parsed]
+    rows: int
+    """Rows the file holds, for progress."""
+
+
+def whole_file(parsed: Parsed) -> ParseStream:
+    """A file parsed whole, as one batch."""
+    return ParseStream(parsed.format_id, iter(()), lambda: parsed, parsed.rows_read)
+
+
 @dataclass(frozen=True)
 class Format:
-    """A file format the pipeline can read."""
+    """A file format the pipeline can read. ``stream``, where a format has it, parses a
+    file a batch of rows at a time (None for a file it leaves to ``parse``)."""
 
     id: str
     label: str
     sniff: Callable[[Source], bool]
     parse: Callable[[Source, Config], Parsed]
+    stream: Callable[[Source, Config], ParseStream | None] | None = None
 
 
 REJECT_COLUMNS = ["row_number", "field", "reason", "raw"]
+
+
+class CallLog:
+    """The checks a collector was asked to make, in order, each with what it added (rejects:
+    the problems found, warnings: 1 or 0). A file read a batch of rows at a time merges its
+    batches' problems in the order a read of the whole file would have made them (see
+    ``threesixtygiving_stream``). A check made twice in a batch is told apart by its
+    occurrence."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[tuple[Hashable, int], int]] = []
+        self._seen: dict[Hashable, int] = {}
+
+    def log(self, check: Hashable, added: int) -> None:
+        occurrence = self._seen.get(check, 0)
+        self._seen[check] = occurrence + 1
+        self.entries.append(((check, occurrence), added))
 
 
 class RejectCollector:
@@ -103,10 +145,14 @@ class RejectCollector:
     def __init__(self, frame: pd.DataFrame) -> None:
         self.frame = frame
         self._parts: list[pd.DataFrame] = []
+        self.calls = CallLog()
+        """Every check made, in order, and the problems each found (``CallLog``)."""
 
     def add(self, mask: pd.Series, field_name: str, reason: str | pd.Series) -> None:
         mask = mask.reindex(self.frame.index, fill_value=False).fillna(False).astype(bool)
-        if not mask.any():
+        found = int(mask.sum())
+        self.calls.log((field_name, reason if isinstance(reason, str) else None), found)
+        if not found:
             return
         reasons = reason[mask] if isinstance(reason, pd.Series) else reason
         self._parts.append(
@@ -115,6 +161,7 @@ class RejectCollector:
 
     def add_row(self, index: object, field_name: str | None, reason: str) -> None:
         """One problem on one row, for checks that are per-record by nature (JSON Schema)."""
+        self.calls.log((field_name, reason), 1)
         self._parts.append(
             pd.DataFrame({"index": [index], "field": [field_name], "reason": [reason]})
         )
@@ -163,6 +210,8 @@ class WarningCollector:
     def __init__(self, frame: pd.DataFrame) -> None:
         self.frame = frame
         self.warnings: list[FileWarning] = []
+        self.calls = CallLog()
+        """Every check made, in order, and whether it gave a warning (``CallLog``)."""
 
     def add(
         self,
@@ -175,6 +224,7 @@ class WarningCollector:
         """``values`` (the raw values, quoted in the examples) default to the row's field."""
         mask = mask.reindex(self.frame.index, fill_value=False).fillna(False).astype(bool)
         count = int(mask.sum())
+        self.calls.log((kind, field_name, message), int(count > 0))
         if not count:
             return
         chosen = mask[mask].index[: self.EXAMPLES]
@@ -191,6 +241,7 @@ class WarningCollector:
 
     def add_file(self, kind: str, field_name: str | None, message: str) -> None:
         """A warning about the whole file (a missing column, the column amounts came from)."""
+        self.calls.log((kind, field_name, message), 1)
         self.warnings.append(FileWarning(kind, field_name, message))
 
 

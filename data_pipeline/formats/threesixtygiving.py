@@ -15,9 +15,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+from sqlalchemy import Table
 
 from data_pipeline import limits
 from data_pipeline.config import Config
@@ -28,6 +32,7 @@ from data_pipeline.formats.base import (
     Format,
     Money,
     Parsed,
+    ParseStream,
     RejectCollector,
     WarningCollector,
     clipped,
@@ -35,7 +40,11 @@ from data_pipeline.formats.base import (
     reject_bad_rows,
     too_long,
 )
-from data_pipeline.formats.threesixtygiving_arrow import read_grants_csv
+from data_pipeline.formats.threesixtygiving_arrow import (
+    raw_batches,
+    strict_titles,
+    strictly_readable,
+)
 from data_pipeline.formats.threesixtygiving_flat import (
     FlatGrants,
     canonical_from_wide,
@@ -57,18 +66,27 @@ from data_pipeline.formats.threesixtygiving_json import (
 from data_pipeline.formats.threesixtygiving_repair import (
     REPAIRED_KEYS,
     GrantChecks,
+    date_evidence,
     money_read,
     repair_grants,
     row_signatures,
     separate_repeated_ids,
 )
-from data_pipeline.formats.threesixtygiving_schema import date_forms
+from data_pipeline.formats.threesixtygiving_schema import date_forms, field_for_title
+from data_pipeline.formats.threesixtygiving_stream import (
+    REPEATED_ID_CHECK,
+    MergedProblems,
+    RepeatedIds,
+)
 from data_pipeline.formats.threesixtygiving_transform import (
     grants_frame,
     is_blank,
+    last_given,
     organisations_frame,
+    organisations_from,
     text,
 )
+from data_pipeline.transform import DateEvidence
 from warehouse.schema import dim_organisations, fct_grants
 
 _ORG_ID = re.compile(r"^(?:[A-Z]{2}|XI|XM)-[A-Z0-9]+-\S+$", re.IGNORECASE)
@@ -127,18 +145,28 @@ def _quality_checks(grants: pd.DataFrame, checks: GrantChecks) -> None:
     )
 
 
+Separate = Callable[[pd.DataFrame, GrantChecks, pd.Series], pd.DataFrame]
+"""Separates lines sharing an id: (repaired grants, checks, rows eligible) -> grants."""
+
+
+def _whole_file_separation(signatures: pd.Series, rows: pd.Series) -> Separate:
+    def separate(repaired: pd.DataFrame, checks: GrantChecks, eligible: pd.Series) -> pd.DataFrame:
+        return separate_repeated_ids(repaired, signatures, rows, checks, eligible)
+
+    return separate
+
+
 def _read_grants(
-    raw: pd.DataFrame,
     canonical: pd.DataFrame,
-    signatures: pd.Series,
     checks: GrantChecks,
     rejects: RejectCollector,
     extra_dates: list[pd.Series],
+    separate: Separate,
+    order: str | None = None,
 ) -> tuple[pd.DataFrame, pd.Series]:
     """The grants to load (repaired, repeated ids separated) and the rejected-row mask."""
-    repaired = repair_grants(canonical, checks, extra_dates)
-    eligible = ~rejects.rejected
-    separated = separate_repeated_ids(repaired, signatures, raw[ROW], checks, eligible)
+    repaired = repair_grants(canonical, checks, extra_dates, order)
+    separated = separate(repaired, checks, ~rejects.rejected)
     rejected = rejects.rejected
     kept = separated[~rejected.reindex(separated.index, fill_value=False)]
     _quality_checks(kept, checks)
@@ -179,7 +207,7 @@ def _sniff_json(source: Source) -> bool:
         return False
     try:
         document = source.json
-        head = source.text[:4000].lstrip()
+        head = source.head[:4000].lstrip()
     except FileRejected:
         return False
     if document is not None:
@@ -256,7 +284,8 @@ def parse_json(source: Source, config: Config) -> Parsed:
     signatures = pd.Series(
         [json.dumps(g, sort_keys=True, default=str) for g in grants], index=raw.index
     )
-    kept, rejected = _read_grants(raw, canonical, signatures, checks, rejects, [])
+    separate = _whole_file_separation(signatures, raw[ROW])
+    kept, rejected = _read_grants(canonical, checks, rejects, [], separate)
     _standard_warnings(grants, warnings)
     records = rejects.records(raw_columns=[ROW])
     if not records.empty:
@@ -297,18 +326,19 @@ def _sniff_xlsx(source: Source) -> bool:
     )
 
 
-def _parse_flat(
-    format_id: str,
-    flat: FlatGrants,
-    config: Config,
-    item_sheets: dict[str, pd.DataFrame],
-    meta: dict[str, Any],
-) -> Parsed:
-    orphans = [
-        o for name, frame in item_sheets.items() if (o := merge_item_sheet(flat, name, frame))
-    ]
-    rejects = RejectCollector(flat.raw)
-    warnings = WarningCollector(flat.raw)
+@dataclass
+class _FlatChecks:
+    """A grants sheet's canonical frame and where its checks' problems go."""
+
+    canonical: pd.DataFrame
+    checks: GrantChecks
+    other_dates: list[pd.Series]
+
+
+def _flat_checks(
+    flat: FlatGrants, rejects: RejectCollector, warnings: WarningCollector
+) -> _FlatChecks:
+    """The checks every grants sheet (or batch of its rows) gets before its values are read."""
     reject_bad_rows(flat.raw, rejects, warnings)
 
     def title(key: str) -> str:
@@ -324,16 +354,35 @@ def _parse_flat(
             missing,
             f"the file has no '{missing}' column, which the 360Giving standard requires",
         )
-    canonical = canonical_from_wide(flat.wide)
     checks = GrantChecks(
         lambda mask, key, reason: rejects.add(mask, title(key), reason),
         warnings,
         title,
         frozenset(flat.titles),
     )
+    return _FlatChecks(canonical_from_wide(flat.wide), checks, _other_dates(flat))
+
+
+def _other_dates(flat: FlatGrants) -> list[pd.Series]:
+    return [flat.wide[key] for key, found in flat.fields.items() if date_forms(found.schema)]
+
+
+def _parse_flat(
+    format_id: str,
+    flat: FlatGrants,
+    config: Config,
+    item_sheets: dict[str, pd.DataFrame],
+    meta: dict[str, Any],
+) -> Parsed:
+    orphans = [
+        o for name, frame in item_sheets.items() if (o := merge_item_sheet(flat, name, frame))
+    ]
+    rejects = RejectCollector(flat.raw)
+    warnings = WarningCollector(flat.raw)
+    read = _flat_checks(flat, rejects, warnings)
     signatures = row_signatures(flat.raw.drop(columns=[ROW]))
-    other_dates = [flat.wide[key] for key, found in flat.fields.items() if date_forms(found.schema)]
-    kept, rejected = _read_grants(flat.raw, canonical, signatures, checks, rejects, other_dates)
+    separate = _whole_file_separation(signatures, flat.raw[ROW])
+    kept, rejected = _read_grants(read.canonical, read.checks, rejects, read.other_dates, separate)
     records = [rejects.records()]
     for orphan in orphans:
         sheet_rejects = RejectCollector(orphan.raw)
@@ -350,7 +399,7 @@ def _parse_flat(
         rows_read,
         kept,
         flat.raw[ROW],
-        money_read(canonical, rejected, title("amountAwarded")),
+        money_read(read.canonical, rejected, title_of(flat, "amountAwarded")),
         all_records,
         warnings.warnings,
         meta,
@@ -358,12 +407,133 @@ def _parse_flat(
     )
 
 
+ROWS_PER_BATCH = 25_000
+"""Grants read, checked and handed to the loader at a time from a clean CSV."""
+
+
+def stream_csv(source: Source, config: Config) -> ParseStream | None:
+    """A clean 360Giving CSV (``threesixtygiving_arrow``), ``ROWS_PER_BATCH`` grants at a
+    time, or None for a file the strict read cannot take (``parse_csv`` reads it whole). The
+    file is read twice: once for what must be known before the first batch (whether it can be
+    read strictly at all, and the order of its slash dates), then batch by batch."""
+    titles = strict_titles(source)
+    if titles is None:
+        return None
+    try:
+        order, rows = _date_order_and_rows(source, titles)
+    except (pa.ArrowInvalid, UnicodeError):
+        return None
+    if not rows:
+        return None
+    stream = _CsvStream(source, config, titles, order)
+    return ParseStream("360giving-csv", stream.batches(), stream.finish, rows)
+
+
+def _date_order_and_rows(source: Source, titles: list[str]) -> tuple[str, int]:
+    """The order of the file's slash dates, from the date columns of every batch, and how
+    many rows it has (blank ones too)."""
+    found = [field_for_title(title) for title in titles]
+    dated = [
+        position
+        for position, f in enumerate(found)
+        if f is not None
+        and (f.key == "awardDate" or f.key.startswith("plannedDates/") or date_forms(f.schema))
+    ]
+    evidence, rows = DateEvidence(), 0
+    for frame in strictly_readable(source, titles, dated or [0]):
+        rows += len(frame)
+        flat = map_columns(frame)
+        evidence = evidence | date_evidence(canonical_from_wide(flat.wide), _other_dates(flat))
+    return evidence.order(), rows
+
+
+class _CsvStream:
+    def __init__(self, source: Source, config: Config, titles: list[str], order: str) -> None:
+        self.source, self.config, self.titles, self.order = source, config, titles, order
+        self.problems = MergedProblems()
+        self.repeated = RepeatedIds()
+        self.organisations: pd.DataFrame | None = None
+        self.funders: dict[str, None] = {}
+        self.rows_read = 0
+        self.money: Money | None = None
+        self.pence = 0
+        self.id_title = "id"
+
+    def batches(self) -> Iterator[tuple[Table, pd.DataFrame]]:
+        for raw in raw_batches(self.source, self.titles, ROWS_PER_BATCH):
+            yield fct_grants, self._batch(raw)
+
+    def _batch(self, raw: pd.DataFrame) -> pd.DataFrame:
+        flat = map_columns(raw)
+        self.id_title = title_of(flat, "id")
+        rejects = RejectCollector(flat.raw)
+        warnings = WarningCollector(flat.raw)
+        read = _flat_checks(flat, rejects, warnings)
+
+        def separate(
+            repaired: pd.DataFrame, checks: GrantChecks, eligible: pd.Series
+        ) -> pd.DataFrame:
+            return self.repeated.separate(repaired, flat.raw, checks, eligible)
+
+        kept, rejected = _read_grants(
+            read.canonical, read.checks, rejects, read.other_dates, separate, self.order
+        )
+        self.problems.add_batch(rejects, warnings)
+        money = money_read(read.canonical, rejected, title_of(flat, "amountAwarded"))
+        self.money = money if self.money is None else _added(self.money, money)
+        self.rows_read += len(flat.raw)
+        grants = grants_frame(kept, self.config)
+        self.pence += int(grants["amount_awarded_pence"].fillna(0).sum())
+        self.funders.update(dict.fromkeys(grants["funder_name"].dropna().unique().tolist()))
+        self.organisations = last_given(kept, flat.raw[ROW].reindex(kept.index), self.organisations)
+        return grants
+
+    def finish(self) -> Parsed:
+        note = self.repeated.note(self.id_title)
+        if note is not None:
+            self.problems.place_warning(REPEATED_ID_CHECK, note)
+        funders = list(self.funders)
+        assert self.money is not None and self.organisations is not None
+        return Parsed(
+            format_id="360giving-csv",
+            rows_read=self.rows_read,
+            primary=fct_grants,
+            frames=[(dim_organisations, organisations_from(self.organisations, self.config))],
+            rejects=self.problems.rejects(),
+            publisher=funders[0] if len(funders) == 1 else None,
+            warnings=self.problems.warnings(),
+            money=self.money,
+            streamed_pence=self.pence,
+        )
+
+
+def _added(one: Money, other: Money) -> Money:
+    return Money(
+        column=one.column,
+        loaded_field=one.loaded_field,
+        read_pence=one.read_pence + other.read_pence,
+        rejected_pence=one.rejected_pence + other.rejected_pence,
+        unreadable_rows=one.unreadable_rows + other.unreadable_rows,
+    )
+
+
+def parse_csv_whole(source: Source, config: Config) -> Parsed:
+    """A 360Giving CSV file read whole by the tolerant reader: what ``parse_csv`` does with a
+    file the strict read cannot take."""
+    raw = read_csv_frame(source, keep_ragged_rows=True)
+    return _parse_flat("360giving-csv", map_columns(raw), config, {}, {})
+
+
 def parse_csv(source: Source, config: Config) -> Parsed:
     """A 360Giving CSV file: one grants sheet, titles in the first row."""
-    raw = read_grants_csv(source)
-    if raw is None:
-        raw = read_csv_frame(source, keep_ragged_rows=True)
-    return _parse_flat("360giving-csv", map_columns(raw), config, {}, {})
+    stream = stream_csv(source, config)
+    if stream is None:
+        return parse_csv_whole(source, config)
+    grants = [frame for _table, frame in stream.batches]
+    parsed = stream.finish()
+    parsed.frames.append((fct_grants, pd.concat(grants)))
+    parsed.streamed_pence = None
+    return parsed
 
 
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -390,6 +560,6 @@ def parse_xlsx(source: Source, config: Config) -> Parsed:
 
 FORMATS: list[Format] = [
     Format("360giving-json", "360Giving grants (JSON)", _sniff_json, parse_json),
-    Format("360giving-csv", "360Giving grants (CSV)", _sniff_csv, parse_csv),
+    Format("360giving-csv", "360Giving grants (CSV)", _sniff_csv, parse_csv, stream_csv),
     Format("360giving-xlsx", "360Giving grants (XLSX)", _sniff_xlsx, parse_xlsx),
 ]

@@ -78,10 +78,12 @@ def _clean_bytes(data: bytes) -> bool:
 _SLICE = 1 << 22
 
 
-def record_batches(data: bytes, width: int) -> Iterator[pa.RecordBatch]:
+def record_batches(
+    data: bytes, width: int, columns: list[int] | None = None
+) -> Iterator[pa.RecordBatch]:
     """The rows after the header, ``BATCH_BYTES`` of the file at a time, every field as text
-    (a blank field is ``""``, never null). Raises ``pyarrow.ArrowInvalid`` on a row whose
-    width differs from the header's."""
+    (a blank field is ``""``, never null); only the fields at ``columns``, when given. Raises
+    ``pyarrow.ArrowInvalid`` on a row whose width differs from the header's."""
     names = [f"c{i}" for i in range(width)]
     reader = pacsv.open_csv(
         pa.py_buffer(data),
@@ -93,6 +95,7 @@ def record_batches(data: bytes, width: int) -> Iterator[pa.RecordBatch]:
             column_types=dict.fromkeys(names, pa.string()),
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
+            include_columns=None if columns is None else [names[i] for i in columns],
         ),
     )
     yield from reader
@@ -105,38 +108,76 @@ def _empty_rows(batch: pa.RecordBatch) -> pa.Array:
     return empty
 
 
-def read_grants_csv(source: Source) -> pd.DataFrame | None:
-    """The file as ``read_csv_frame(source, keep_ragged_rows=True)`` reads it (text columns
-    named by the header, the ``ROW`` column, rows of blanks dropped), or None when the file is
-    not clean enough for the strict read."""
+def strict_titles(source: Source) -> list[str] | None:
+    """The header's titles when the file is clean enough for the strict read (see the module's
+    rule), else None. Rows the strict read cannot take (a ragged one) show only as it reads
+    them: ``strictly_readable``."""
     data = source.utf8()
     titles = _header(data)
     # An odd number of quote characters: the file ends inside a quoted value.
     if titles is None or data.count(b'"') % 2 or not _clean_bytes(data):
         return None
-    chunks: list[list[pa.Array]] = [[] for _ in range(len(titles) + 1)]
-    first_row = 2
+    return titles
+
+
+def strictly_readable(
+    source: Source, titles: list[str], columns: list[int]
+) -> Iterator[pd.DataFrame]:
+    """The fields at ``columns`` of every row, batch by batch, named by their titles; raises
+    ``pyarrow.ArrowInvalid`` (or ``UnicodeError``) where the strict read cannot go on."""
+    for batch in record_batches(source.utf8(), len(titles), columns):
+        yield pd.DataFrame(
+            {
+                titles[i]: pd.array(column, dtype=_TEXT)
+                for i, column in zip(columns, batch.columns, strict=True)
+            }
+        )
+
+
+def raw_batches(source: Source, titles: list[str], rows_per_batch: int) -> Iterator[pd.DataFrame]:
+    """The file's rows as ``read_csv_frame(source, keep_ragged_rows=True)`` reads them (text
+    columns named by the header, the ``ROW`` column, rows of blanks dropped), ``rows_per_batch``
+    rows at a time. The index runs on across batches, as it would over the whole file."""
+    pending: pa.Table | None = None
+    first_row, index = 2, 0
+    for batch in record_batches(source.utf8(), len(titles)):
+        rows = pa.array(np.arange(first_row, first_row + batch.num_rows, dtype=np.int64))
+        first_row += batch.num_rows
+        numbered = pa.Table.from_arrays([*batch.columns, rows], names=[*titles, ROW])
+        kept = numbered.filter(pc.invert(_empty_rows(batch)))
+        pending = kept if pending is None else pa.concat_tables([pending, kept])
+        while pending.num_rows >= rows_per_batch:
+            yield _frame(pending.slice(0, rows_per_batch), index)
+            index += rows_per_batch
+            pending = pending.slice(rows_per_batch)
+    if pending is not None and (pending.num_rows or not index):
+        yield _frame(pending, index)
+
+
+def _frame(rows: pa.Table, start: int) -> pd.DataFrame:
+    columns: dict[str, object] = {}
+    for title in rows.column_names:
+        joined = rows.column(title).combine_chunks()
+        columns[title] = joined.to_numpy() if title == ROW else pd.array(joined, dtype=_TEXT)
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(start, start + rows.num_rows))
+    frame.attrs[RAGGED] = {}
+    frame.attrs[OVERSIZE] = {}
+    return frame
+
+
+def read_grants_csv(source: Source) -> pd.DataFrame | None:
+    """The whole file as ``raw_batches`` reads it, or None when the file is not clean enough
+    for the strict read (or has no rows)."""
+    titles = strict_titles(source)
+    if titles is None:
+        return None
     try:
-        for batch in record_batches(data, len(titles)):
-            rows = pa.array(np.arange(first_row, first_row + batch.num_rows, dtype=np.int64))
-            first_row += batch.num_rows
-            kept = pc.invert(_empty_rows(batch))
-            for position, column in enumerate([*batch.columns, rows]):
-                chunks[position].append(pc.filter(column, kept))
+        frames = list(raw_batches(source, titles, 1 << 62))
     except (pa.ArrowInvalid, UnicodeError):
         return None
-    if first_row == 2:
+    if not frames:
         return None
-    columns: dict[str, object] = {}
-    # One column at a time, each batch's piece let go once joined: the file's text is held
-    # once over, not twice.
-    for position, title in enumerate([*titles, ROW]):
-        joined = pa.concat_arrays(chunks[position])
-        chunks[position] = []
-        columns[title] = (
-            joined.to_numpy() if title == ROW else pd.Series(pd.array(joined, dtype=_TEXT))
-        )
-    frame = pd.DataFrame(columns)
+    frame = frames[0]
     frame.attrs[RAGGED] = {}
     frame.attrs[OVERSIZE] = {}
     return frame

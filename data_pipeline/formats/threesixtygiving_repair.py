@@ -35,8 +35,8 @@ from data_pipeline.text_cells import arrow_text
 from data_pipeline.transform import (
     MONTH_FIRST,
     UNSETTLED,
+    DateEvidence,
     ambiguous_dates,
-    date_order,
     parse_bool,
     parse_dates,
     parse_datetimes,
@@ -360,19 +360,28 @@ def _check_counterparties(canonical: pd.DataFrame, checks: GrantChecks) -> None:
     )
 
 
+def date_evidence(canonical: pd.DataFrame, extra_dates: list[pd.Series]) -> DateEvidence:
+    """What the grants' dates say of their slash dates' order: the award and planned dates,
+    and the file's other date columns ``extra_dates``."""
+    return DateEvidence.of(
+        canonical[AWARD_DATE], *(canonical[key] for key, _ in PLANNED_DATES), *extra_dates
+    )
+
+
 def repair_grants(
-    canonical: pd.DataFrame, checks: GrantChecks, extra_dates: list[pd.Series] | None = None
+    canonical: pd.DataFrame,
+    checks: GrantChecks,
+    extra_dates: list[pd.Series] | None = None,
+    order: str | None = None,
 ) -> pd.DataFrame:
     """The canonical frame with every value the warehouse uses repaired, blanked or (through
     ``checks.reject``) rejected. ``extra_dates`` are the file's other date columns, which
-    help settle whether its slash dates are day or month first."""
+    help settle whether its slash dates are day or month first; ``order``, when given, is
+    that order already settled over the whole file (a file read a batch at a time)."""
     # Copy-on-write: columns are copied when written, so Arrow text is not copied whole.
     repaired = canonical.copy(deep=False)
-    order = date_order(
-        repaired[AWARD_DATE],
-        *(repaired[key] for key, _ in PLANNED_DATES),
-        *(extra_dates or []),
-    )
+    if order is None:
+        order = date_evidence(repaired, extra_dates or []).order()
     _check_counterparties(repaired, checks)
     _repair_award_date(repaired, order, checks)
     _repair_optional_dates(repaired, order, checks)
@@ -451,14 +460,23 @@ def separate_repeated_ids(
         out.loc[suffixed.index, "id"] = suffixed.astype(object)
     if repeated.any():
         pence, _ = parse_money_pence(canonical.loc[repeated.index[repeated], AMOUNT])
-        ids_count = int(distinct["id"][repeated].nunique())
-        pounds = float(pence.fillna(0).sum()) / 100
         checks.warn(
             repeated.reindex(out.index, fill_value=False),
             "id",
             "repeated-id",
-            f"{int(repeated.sum())} lines (£{pounds:,.2f}) share {ids_count} ids but differ; "
-            "each line is kept, the later ones as id~2, id~3 …",
+            repeated_id_note(
+                int(repeated.sum()),
+                int(pence.fillna(0).sum()),
+                int(distinct["id"][repeated].nunique()),
+            ),
             canonical["id"],
         )
     return out
+
+
+def repeated_id_note(lines: int, pence: int, ids: int) -> str:
+    """The warning about ``lines`` (worth ``pence``) that share ``ids`` ids but differ."""
+    return (
+        f"{lines} lines (£{pence / 100:,.2f}) share {ids} ids but differ; "
+        "each line is kept, the later ones as id~2, id~3 …"
+    )

@@ -247,7 +247,15 @@ def organisations_frame(canonical: pd.DataFrame, rows: pd.Series, config: Config
     """dim_organisations rows for every funder and recipient organisation, one per org-id; the
     name (and each detail) last given in the file wins. Charity and company numbers missing
     from the file are read from ``GB-CHC-``/``GB-SC-``/``GB-NIC-`` and ``GB-COH-`` ids."""
-    parts = []
+    return organisations_from(last_given(canonical, rows), config)
+
+
+def last_given(
+    canonical: pd.DataFrame, rows: pd.Series, earlier: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Each organisation's details as last given by the grants (in file order, ``rows``), after
+    those ``earlier`` grants gave (this function's answer for the rows before them)."""
+    parts = [] if earlier is None else [earlier]
     for order, array in enumerate(("fundingOrganization", "recipientOrganization")):
         part = pd.DataFrame(
             {
@@ -261,7 +269,13 @@ def organisations_frame(canonical: pd.DataFrame, rows: pd.Series, config: Config
         )
         parts.append(part[part["org_id"].notna()])
     orgs = pd.concat(parts, ignore_index=True).sort_values("_order", kind="stable")
-    orgs = orgs.groupby("org_id", sort=True).last().reset_index().drop(columns="_order")
+    # ``last`` takes each column's last value that is not missing.
+    return orgs.groupby("org_id", sort=True).last().reset_index()
+
+
+def organisations_from(given: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """dim_organisations rows from the details ``last_given`` found."""
+    orgs = given.drop(columns="_order")
     orgs["name"] = orgs["name"].fillna(orgs["org_id"])  # an id published without a name
     orgs["charity_number"] = orgs["charity_number"].fillna(
         _numbers_from_id(orgs["org_id"], ("GB-CHC", "GB-SC", "GB-NIC"))

@@ -1,0 +1,272 @@
+"""What a 360Giving file read a batch of rows at a time must carry from batch to batch, so
+that its grants, rejects and warnings are exactly those of a read of the whole file.
+
+Rule: pure and in memory; no batch's rows are kept. Three things cross batches: the checks'
+problems, merged in the order a whole-file read makes them (``MergedProblems``); lines sharing
+an id, which may sit in different batches (``RepeatedIds``, ``separate_repeated_ids`` a batch
+at a time); and each organisation's details as last given (``last_given``, in the transform).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+import numpy as np
+import pandas as pd
+import pyarrow.compute as pc
+
+from data_pipeline.extract import ROW
+from data_pipeline.formats.base import (
+    REJECT_COLUMNS,
+    CallLog,
+    FileWarning,
+    RejectCollector,
+    WarningCollector,
+    quoted,
+)
+from data_pipeline.formats.threesixtygiving_repair import AMOUNT, GrantChecks, repeated_id_note
+from data_pipeline.formats.threesixtygiving_transform import text
+from data_pipeline.text_cells import arrow_text
+from data_pipeline.transform import parse_money_pence
+
+Check = tuple[Hashable, int]
+
+
+class _CheckOrder:
+    """Checks in the order a read of the whole file first makes them: a check first made in a
+    later batch goes after the check made before it there."""
+
+    def __init__(self) -> None:
+        self.checks: list[Check] = []
+
+    def merge(self, log: CallLog) -> None:
+        position = 0
+        for check, _added in log.entries:
+            if check in self.checks:
+                position = self.checks.index(check) + 1
+            else:
+                self.checks.insert(position, check)
+                position += 1
+
+    def rank(self, check: Check) -> int:
+        return self.checks.index(check)
+
+
+class MergedProblems:
+    """The rejects and warnings of every batch, merged: each warning counted over the whole
+    file with its first five examples, each reject in the order of its check."""
+
+    def __init__(self) -> None:
+        self._warning_order = _CheckOrder()
+        self._reject_order = _CheckOrder()
+        self._warnings: dict[Check, FileWarning] = {}
+        self._rejects: dict[Check, list[pd.DataFrame]] = {}
+
+    def add_batch(self, rejects: RejectCollector, warnings: WarningCollector) -> None:
+        self._warning_order.merge(warnings.calls)
+        given = iter(warnings.warnings)
+        for check, added in warnings.calls.entries:
+            if added:
+                self._add_warning(check, next(given))
+        self._reject_order.merge(rejects.calls)
+        records = rejects.records()
+        start = 0
+        for check, added in rejects.calls.entries:
+            if added:
+                part = records.iloc[start : start + added]
+                self._rejects.setdefault(check, []).append(part)
+                start += added
+
+    def _add_warning(self, check: Check, warning: FileWarning) -> None:
+        merged = self._warnings.get(check)
+        if merged is None:
+            self._warnings[check] = warning
+            return
+        if warning.rows:  # a note about the whole file is made once
+            merged.rows += warning.rows
+            merged.examples = (merged.examples + warning.examples)[: WarningCollector.EXAMPLES]
+
+    def place_warning(self, check: Check, warning: FileWarning) -> None:
+        """A warning worked out over the whole file, at the place of its check."""
+        self._warnings[check] = warning
+
+    def warnings(self) -> list[FileWarning]:
+        ranked = sorted(self._warnings.items(), key=lambda item: self._warning_order.rank(item[0]))
+        return [warning for _check, warning in ranked]
+
+    def rejects(self) -> pd.DataFrame:
+        ranked = sorted(self._rejects.items(), key=lambda item: self._reject_order.rank(item[0]))
+        parts = [part for _check, found in ranked for part in found]
+        if not parts:
+            return pd.DataFrame(columns=REJECT_COLUMNS)
+        return pd.concat(parts, ignore_index=True)
+
+
+REPEATED_ID_CHECK: Check = (("repeated-id", "id"), 0)
+"""Where the repeated-id warning sits among a batch's checks."""
+
+
+class RepeatedIds:
+    """``separate_repeated_ids`` over a file read a batch at a time. Lines are told apart by a
+    64-bit hash of their id and of their values (a whole-file read numbers distinct rows
+    instead); ids by a hash too, so what is kept between batches is a few numbers a line."""
+
+    def __init__(self) -> None:
+        self._pairs = np.empty(0, dtype=np.uint64)  # sorted hashes of (id, values)
+        self._pair_rows = np.empty(0, dtype=np.int64)  # the row each was first seen on
+        self._ids = np.empty(0, dtype=np.uint64)  # sorted hashes of ids
+        self._lines = np.empty(0, dtype=np.int64)  # distinct lines of each id
+        self._pence = np.empty(0, dtype=np.int64)  # their amounts
+        self._first_rows = np.empty(0, dtype=np.int64)  # each id's first line
+        self._first_shown: list[str] = []  # each id's first line's id, quoted, by position
+        self._first_position = np.empty(0, dtype=np.int64)
+        self._later: list[tuple[int | None, str]] = []  # (row, quoted id) of the second line on
+
+    def separate(
+        self,
+        canonical: pd.DataFrame,
+        raw: pd.DataFrame,
+        checks: GrantChecks,
+        eligible: pd.Series,
+    ) -> pd.DataFrame:
+        """One batch: exact repeats of an earlier line (in this batch or before) rejected,
+        later lines of an id suffixed ``~2``, ``~3`` … as the whole-file read does."""
+        out = canonical.copy(deep=False)
+        ids = text(out["id"])
+        out["published_id"] = ids.astype(object)
+        candidates = eligible.reindex(out.index, fill_value=False) & ids.notna()
+        chosen = ids[candidates]
+        rows = raw.loc[chosen.index, ROW].to_numpy(dtype=np.int64)
+        id_hashes = pd.util.hash_array(chosen.to_numpy(dtype=object))
+        line_hashes = _line_hashes(raw.loc[chosen.index].drop(columns=[ROW]))
+        pairs = pd.util.hash_pandas_object(
+            pd.DataFrame({"id": id_hashes, "line": line_hashes}), index=False
+        ).to_numpy(dtype=np.uint64)
+
+        earlier_row = _lookup(self._pairs, self._pair_rows, pairs, missing=-1)
+        first_here = pd.Series(rows).groupby(pairs, sort=False).transform("first").to_numpy()
+        repeat_here = pd.Series(pairs).duplicated(keep="first").to_numpy()
+        exact = (earlier_row >= 0) | repeat_here
+        if exact.any():
+            first_row = np.where(earlier_row >= 0, earlier_row, first_here)
+            reason = pd.Series(
+                [f"repeats row {row} exactly; the grant is loaded once" for row in first_row],
+                index=chosen.index,
+            )
+            mask = pd.Series(exact, index=chosen.index)
+            checks.reject(
+                mask.reindex(out.index, fill_value=False), "id", reason.reindex(out.index)
+            )
+        new_pairs = ~exact
+        self._pairs, self._pair_rows = _merged(
+            self._pairs, self._pair_rows, pairs[new_pairs], rows[new_pairs]
+        )
+
+        distinct = ~exact
+        d_ids, d_rows = id_hashes[distinct], rows[distinct]
+        before = _lookup(self._ids, self._lines, d_ids, missing=0)
+        occurrence = before + pd.Series(d_ids).groupby(d_ids, sort=False).cumcount().to_numpy()
+        later = occurrence > 0
+        index = chosen.index[distinct]
+        if later.any():
+            suffixed = (
+                chosen[index[later]]
+                + "~"
+                + pd.Series(occurrence[later] + 1, index=index[later]).astype("string")
+            )
+            out.loc[suffixed.index, "id"] = suffixed.astype(object)
+        pence, _ = parse_money_pence(canonical.loc[index, AMOUNT])
+        shown = quoted(canonical.loc[index, "id"]).tolist()
+        self._later.extend((int(r), s) for r, s, m in zip(d_rows, shown, later, strict=True) if m)
+        self._count(d_ids, d_rows, pence.fillna(0).to_numpy(dtype=np.int64), shown)
+        checks.warnings.calls.log(REPEATED_ID_CHECK[0], 0)
+        return out
+
+    def _count(
+        self,
+        ids: np.ndarray,
+        rows: np.ndarray,
+        pence: np.ndarray,
+        shown: list[str],
+    ) -> None:
+        frame = pd.DataFrame({"id": ids, "lines": 1, "pence": pence, "row": rows})
+        frame["shown"] = shown
+        per_id = frame.groupby("id", sort=False).agg(
+            lines=("lines", "sum"),
+            pence=("pence", "sum"),
+            row=("row", "first"),
+            shown=("shown", "first"),
+        )
+        keys = per_id.index.to_numpy(dtype=np.uint64)
+        found = _positions(self._ids, keys)
+        known = found >= 0
+        self._lines[found[known]] += per_id["lines"].to_numpy()[known]
+        self._pence[found[known]] += per_id["pence"].to_numpy()[known]
+        fresh = per_id[~known]
+        positions = np.arange(len(self._first_shown), len(self._first_shown) + len(fresh))
+        self._first_shown.extend(fresh["shown"].tolist())
+        all_ids = np.concatenate([self._ids, keys[~known]])
+        order = np.argsort(all_ids, kind="stable")
+        self._ids = all_ids[order]
+        self._lines = np.concatenate([self._lines, fresh["lines"].to_numpy()])[order]
+        self._pence = np.concatenate([self._pence, fresh["pence"].to_numpy()])[order]
+        self._first_rows = np.concatenate([self._first_rows, fresh["row"].to_numpy()])[order]
+        self._first_position = np.concatenate([self._first_position, positions])[order]
+
+    def note(self, title: str) -> FileWarning | None:
+        """The whole file's warning about lines that share an id but differ, or None."""
+        repeated = self._lines > 1
+        if not repeated.any():
+            return None
+        first: list[tuple[int | None, str]] = [
+            (int(row), self._first_shown[int(position)])
+            for row, position in zip(
+                self._first_rows[repeated], self._first_position[repeated], strict=True
+            )
+        ]
+        examples = sorted(first + self._later)[: WarningCollector.EXAMPLES]
+        return FileWarning(
+            "repeated-id",
+            title,
+            repeated_id_note(
+                int(self._lines[repeated].sum()),
+                int(self._pence[repeated].sum()),
+                int(repeated.sum()),
+            ),
+            int(self._lines[repeated].sum()),
+            examples,
+        )
+
+
+def _line_hashes(values: pd.DataFrame) -> np.ndarray:
+    """A 64-bit hash of each row's values."""
+    arrays = [arrow_text(values[c]) for c in values.columns]
+    if not arrays or any(a is None or a.null_count for a in arrays):
+        return pd.util.hash_pandas_object(values.astype("string"), index=False).to_numpy()
+    # The unit separator cannot occur in a value: the reader removes control characters.
+    joined = pc.binary_join_element_wise(*arrays, "\x1f")
+    return pd.util.hash_array(joined.to_numpy(zero_copy_only=False))
+
+
+def _positions(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Where each of ``keys`` is in ``sorted_keys``, or -1."""
+    at = np.searchsorted(sorted_keys, keys)
+    inside = at < len(sorted_keys)
+    found = np.zeros(len(keys), dtype=bool)
+    found[inside] = sorted_keys[at[inside]] == keys[inside]
+    return np.where(found, at, -1)
+
+
+def _lookup(
+    sorted_keys: np.ndarray, values: np.ndarray, keys: np.ndarray, missing: int
+) -> np.ndarray:
+    at = _positions(sorted_keys, keys)
+    return np.where(at >= 0, values[np.maximum(at, 0)] if len(values) else missing, missing)
+
+
+def _merged(
+    keys: np.ndarray, values: np.ndarray, new_keys: np.ndarray, new_values: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    all_keys = np.concatenate([keys, new_keys])
+    order = np.argsort(all_keys, kind="stable")
+    return all_keys[order], np.concatenate([values, new_values])[order]
