@@ -14,7 +14,7 @@ import json
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -54,30 +54,68 @@ class CleanedCells:
     examples: tuple[int | None, ...] = ()
 
 
-@dataclass
 class Source:
-    """One input file, read once. ``cleaned`` lists the control characters its readers
-    removed from text (the loader reports them as warnings on the file)."""
+    """One input file, read once. Its bytes are read when first asked for (``content``); what
+    detecting a format, checksumming and streaming a large UTF-8 file need is read from the
+    file a slice at a time instead, so such a file is never held in memory whole.
+    ``cleaned`` lists the control characters its readers removed from text (the loader reports
+    them as warnings on the file)."""
 
-    path: Path
-    content: bytes = field(repr=False)
-    label: str | None = field(default=None, kw_only=True)
-    """The name to report the file by, when it is stored under another (an upload)."""
-    cleaned: list[CleanedCells] = field(default_factory=list, init=False, repr=False)
+    def __init__(self, path: Path, content: bytes | None = None, *, label: str | None = None):
+        self.path = path
+        self._content = content
+        self.label = label
+        """The name to report the file by, when it is stored under another (an upload)."""
+        self.cleaned: list[CleanedCells] = []
+
+    def __repr__(self) -> str:
+        return f"Source({self.path!r}, label={self.label!r})"
 
     @classmethod
     def from_path(cls, path: Path, label: str | None = None) -> Source:
-        """The file's bytes; a gzip-compressed file (as statistics portals often serve them,
-        e.g. ``.csv.gz``) is read through its compression. ``label`` is the name to report it
-        by, if not its own."""
+        """The file; a gzip-compressed file (as statistics portals often serve them, e.g.
+        ``.csv.gz``) is read through its compression, at once. ``label`` is the name to report
+        it by, if not its own."""
         name = label or path.name
         try:
+            with path.open("rb") as stream:
+                magic = stream.read(2)
+            if magic != _GZIP_MAGIC:
+                return cls(path, label=label)
             content = path.read_bytes()
         except OSError as error:
             raise FileRejected(name, f"cannot be read: {error.strerror}") from error
-        if content[:2] == _GZIP_MAGIC:
-            content = limits.gunzip(name, content)
-        return cls(path=path, content=content, label=label)
+        return cls(path, limits.gunzip(name, content), label=label)
+
+    @property
+    def content(self) -> bytes:
+        """The file's bytes (decompressed)."""
+        if self._content is None:
+            self._content = self.path.read_bytes()
+        return self._content
+
+    @property
+    def on_disk(self) -> bool:
+        """True when the file on disk is the content, not yet read into memory."""
+        return self._content is None
+
+    def chunks(self) -> Iterator[bytes | memoryview]:
+        """The content, ``_DECODE_SLICE`` bytes at a time (read from the file when on disk)."""
+        if self._content is not None:
+            view = memoryview(self._content)
+            for start in range(0, len(view), _DECODE_SLICE):
+                yield view[start : start + _DECODE_SLICE]
+            return
+        with self.path.open("rb") as stream:
+            while chunk := stream.read(_DECODE_SLICE):
+                yield chunk
+
+    def start(self, size: int) -> bytes:
+        """The first ``size`` bytes of the content."""
+        if self._content is not None:
+            return self._content[:size]
+        with self.path.open("rb") as stream:
+            return stream.read(size)
 
     @property
     def name(self) -> str:
@@ -85,11 +123,14 @@ class Source:
 
     @cached_property
     def sha256(self) -> str:
-        return hashlib.sha256(self.content).hexdigest()
+        digest = hashlib.sha256()
+        for chunk in self.chunks():
+            digest.update(chunk)
+        return digest.hexdigest()
 
     @property
     def is_xlsx(self) -> bool:
-        return self.content[:2] == b"PK" and zipfile.is_zipfile(io.BytesIO(self.content))
+        return self.start(2) == b"PK" and zipfile.is_zipfile(io.BytesIO(self.content))
 
     @cached_property
     def encoding(self) -> str:
@@ -97,10 +138,9 @@ class Source:
         ISO-8859-1. Found a slice at a time, so that no decoded copy of a large file exists."""
         for encoding in _ENCODINGS:
             decoder = codecs.getincrementaldecoder(encoding)()
-            view = memoryview(self.content)
             try:
-                for start in range(0, len(view), _DECODE_SLICE):
-                    decoder.decode(view[start : start + _DECODE_SLICE])
+                for chunk in self.chunks():
+                    decoder.decode(chunk)
                 decoder.decode(b"", final=True)
             except UnicodeDecodeError:
                 continue
@@ -121,7 +161,7 @@ class Source:
             return self.text[:_HEAD_BYTES]
         encoding = self.encoding
         # The slice may end inside a character: it is dropped.
-        return _unmarked(self.content[:_HEAD_BYTES].decode(encoding, errors="ignore"))
+        return _unmarked(self.start(_HEAD_BYTES).decode(encoding, errors="ignore"))
 
     def utf8(self) -> bytes:
         """``text`` encoded as UTF-8. A UTF-8 file is its own bytes less the marks ``text``

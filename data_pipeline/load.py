@@ -43,7 +43,12 @@ from warehouse.schema import (
     meta_rejected_rows,
     meta_source_files,
 )
-from warehouse.upsert import UpsertCounts, delete_stale_links, upsert_frame
+from warehouse.upsert import (
+    UpsertCounts,
+    delete_stale_links,
+    first_load_in_batches,
+    upsert_frame,
+)
 
 Progress = Callable[[str, float], None]
 Refine = Callable[[Source, Parsed], Parsed]
@@ -381,12 +386,14 @@ def _write(
 
     streamed = UpsertCounts()  # the batches' rows, all of the primary table
     changed: list[Table] = []  # tables this load inserted, updated or deleted rows of
-    for table, frame in stream.batches:
-        counts = _upsert(conn, table, frame, source_file_id, load_run_id)
-        streamed = _sum(streamed, counts)
-        _note_changed(changed, table, counts)
-        written = streamed.inserted + streamed.updated + streamed.unchanged
-        progress("loading", 0.6 + 0.3 * min(written / max(stream.rows, 1), 1.0))
+    if stream.table is not None:
+        with first_load_in_batches(conn, stream.table):
+            for frame in stream.batches:
+                counts = _upsert(conn, stream.table, frame, source_file_id, load_run_id)
+                streamed = _sum(streamed, counts)
+                _note_changed(changed, stream.table, counts)
+                written = streamed.inserted + streamed.updated + streamed.unchanged
+                progress("loading", 0.6 + 0.3 * min(written / max(stream.rows, 1), 1.0))
     parsed = stream.finish()
     parsed.warnings.extend(_cleaned_warnings(source))
     changed += [s.table for s in parsed.replace_links if _deleted_stale_links(conn, s, parsed)]

@@ -219,8 +219,11 @@ def upsert_frame(
     frame = frame[content].copy()
     # A key twice in the frame (which the docstring rules out) takes the staged path, where
     # the upsert decides as it always has.
+    in_first_load = table.name in conn.info.get(_FIRST_LOADS, ())
     first_load = (
-        conn.dialect.name == "sqlite" and _is_empty(conn, table) and not frame.duplicated(key).any()
+        conn.dialect.name == "sqlite"
+        and (in_first_load or _is_empty(conn, table))
+        and not frame.duplicated(key).any()
     )
     if _fillable(table, content):
         # A frame may leave out columns it knows nothing about (a lookup's parent, a name). Keep
@@ -234,7 +237,7 @@ def upsert_frame(
     columns = [*content, "row_hash", "source_file_id", "load_run_id"]
 
     if first_load:
-        _insert_first_load(conn, table, frame, columns)
+        _insert_first_load(conn, table, frame, columns, rebuild_indexes=not in_first_load)
         # No stored row to match: every row is new, as the counting join would find.
         return UpsertCounts(inserted=len(frame))
     stage = _staging_table(table, columns)
@@ -270,7 +273,12 @@ def _is_empty(conn: Connection, table: Table) -> bool:
 
 
 def _insert_first_load(
-    conn: Connection, table: Table, frame: pd.DataFrame, columns: list[str]
+    conn: Connection,
+    table: Table,
+    frame: pd.DataFrame,
+    columns: list[str],
+    *,
+    rebuild_indexes: bool,
 ) -> None:
     """Write ``frame``, whose keys are unique, straight into the empty SQLite ``table``: one
     prepared plain ``INSERT`` (an ``ON CONFLICT ... DO UPDATE`` clause, though it never fires
@@ -279,8 +287,31 @@ def _insert_first_load(
     placeholders = ", ".join("?" for _ in columns)
     statement = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({placeholders})'
     prepared = {name: _column_values(table.c[name], frame[name], "sqlite") for name in columns}
-    with _secondary_indexes_rebuilt(conn, table, len(frame)):
+    with _secondary_indexes_rebuilt(conn, table, len(frame) if rebuild_indexes else 0):
         _insert_rows(conn, statement, prepared)
+
+
+_FIRST_LOADS = "observatory_first_loads"
+"""``Connection.info`` key: the tables a ``first_load_in_batches`` is writing."""
+
+
+@contextmanager
+def first_load_in_batches(conn: Connection, table: Table) -> Iterator[None]:
+    """For a load that writes ``table`` a batch at a time, in one transaction. When the table
+    is empty as it begins (SQLite), every batch ``upsert_frame`` writes goes straight in, as
+    the first one would alone, and the secondary indexes are dropped once and built once at
+    the end. A file's batches never share a key (its lines sharing an id are told apart);
+    a key written twice would stop the load with the unique index's error."""
+    if conn.dialect.name != "sqlite" or not _is_empty(conn, table):
+        yield
+        return
+    loading = conn.info.setdefault(_FIRST_LOADS, set())
+    with _secondary_indexes_rebuilt(conn, table, _REBUILD_INDEXES_ROWS):
+        loading.add(table.name)
+        try:
+            yield
+        finally:
+            loading.discard(table.name)
 
 
 @contextmanager

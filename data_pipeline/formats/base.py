@@ -92,15 +92,17 @@ class ParseStream:
     whole file's rejects, warnings and money, exactly as a parse of the whole file gives."""
 
     format_id: str
-    batches: Iterator[tuple[Table, pd.DataFrame]]
+    table: Table | None
+    """The table the batches are of (None when there are none)."""
+    batches: Iterator[pd.DataFrame]
     finish: Callable[[], Parsed]
     rows: int
     """Rows the file holds, for progress."""
 
 
 def whole_file(parsed: Parsed) -> ParseStream:
-    """A file parsed whole, as one batch."""
-    return ParseStream(parsed.format_id, iter(()), lambda: parsed, parsed.rows_read)
+    """A file parsed whole: no batches, all of it in ``finish``."""
+    return ParseStream(parsed.format_id, None, iter(()), lambda: parsed, parsed.rows_read)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,6 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
-from sqlalchemy import Table
 
 from data_pipeline import limits
 from data_pipeline.config import Config
@@ -426,7 +425,7 @@ def stream_csv(source: Source, config: Config) -> ParseStream | None:
     if not rows:
         return None
     stream = _CsvStream(source, config, titles, order)
-    return ParseStream("360giving-csv", stream.batches(), stream.finish, rows)
+    return ParseStream("360giving-csv", fct_grants, stream.batches(), stream.finish, rows)
 
 
 def _date_order_and_rows(source: Source, titles: list[str]) -> tuple[str, int]:
@@ -440,7 +439,7 @@ def _date_order_and_rows(source: Source, titles: list[str]) -> tuple[str, int]:
         and (f.key == "awardDate" or f.key.startswith("plannedDates/") or date_forms(f.schema))
     ]
     evidence, rows = DateEvidence(), 0
-    for frame in strictly_readable(source, titles, dated or [0]):
+    for frame in strictly_readable(source, titles, dated or [0], 10 * ROWS_PER_BATCH):
         rows += len(frame)
         flat = map_columns(frame)
         evidence = evidence | date_evidence(canonical_from_wide(flat.wide), _other_dates(flat))
@@ -459,9 +458,9 @@ class _CsvStream:
         self.pence = 0
         self.id_title = "id"
 
-    def batches(self) -> Iterator[tuple[Table, pd.DataFrame]]:
+    def batches(self) -> Iterator[pd.DataFrame]:
         for raw in raw_batches(self.source, self.titles, ROWS_PER_BATCH):
-            yield fct_grants, self._batch(raw)
+            yield self._batch(raw)
 
     def _batch(self, raw: pd.DataFrame) -> pd.DataFrame:
         flat = map_columns(raw)
@@ -529,7 +528,7 @@ def parse_csv(source: Source, config: Config) -> Parsed:
     stream = stream_csv(source, config)
     if stream is None:
         return parse_csv_whole(source, config)
-    grants = [frame for _table, frame in stream.batches]
+    grants = list(stream.batches)
     parsed = stream.finish()
     parsed.frames.append((fct_grants, pd.concat(grants)))
     parsed.streamed_pence = None
