@@ -13,6 +13,7 @@ from collections.abc import Hashable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from data_pipeline.extract import ROW
@@ -118,7 +119,9 @@ class RepeatedIds:
         self._lines = np.empty(0, dtype=np.int64)  # distinct lines of each id
         self._pence = np.empty(0, dtype=np.int64)  # their amounts
         self._first_rows = np.empty(0, dtype=np.int64)  # each id's first line
-        self._first_shown: list[str] = []  # each id's first line's id, quoted, by position
+        # Each id's first line's id, quoted, by position: Arrow text, a third of Python's.
+        self._first_shown: list[pa.Array] = []
+        self._shown = 0
         self._first_position = np.empty(0, dtype=np.int64)
         self._later: list[tuple[int | None, str]] = []  # (row, quoted id) of the second line on
 
@@ -203,8 +206,9 @@ class RepeatedIds:
         self._lines[found[known]] += per_id["lines"].to_numpy()[known]
         self._pence[found[known]] += per_id["pence"].to_numpy()[known]
         fresh = per_id[~known]
-        positions = np.arange(len(self._first_shown), len(self._first_shown) + len(fresh))
-        self._first_shown.extend(fresh["shown"].tolist())
+        positions = np.arange(self._shown, self._shown + len(fresh))
+        self._first_shown.append(pa.array(fresh["shown"].tolist(), type=pa.string()))
+        self._shown += len(fresh)
         all_ids = np.concatenate([self._ids, keys[~known]])
         order = np.argsort(all_ids, kind="stable")
         self._ids = all_ids[order]
@@ -218,12 +222,15 @@ class RepeatedIds:
         repeated = self._lines > 1
         if not repeated.any():
             return None
-        first: list[tuple[int | None, str]] = [
-            (int(row), self._first_shown[int(position)])
-            for row, position in zip(
-                self._first_rows[repeated], self._first_position[repeated], strict=True
+        shown = pa.chunked_array(self._first_shown, type=pa.string())
+        positions = pa.array(self._first_position[repeated])
+        first: list[tuple[int | None, str]] = list(
+            zip(
+                self._first_rows[repeated].tolist(),
+                shown.take(positions).to_pylist(),
+                strict=True,
             )
-        ]
+        )
         examples = sorted(first + self._later)[: WarningCollector.EXAMPLES]
         return FileWarning(
             "repeated-id",
