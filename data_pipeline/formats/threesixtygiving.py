@@ -447,6 +447,10 @@ def _date_order_and_rows(source: Source, titles: list[str]) -> tuple[str, int]:
 
 
 class _CsvStream:
+    """One clean CSV read a batch at a time: each batch is checked and repaired as a whole
+    file would be, and what crosses batches (problems, repeated ids, organisations, money,
+    funders) is kept here until ``finish``."""
+
     def __init__(self, source: Source, config: Config, titles: list[str], order: str) -> None:
         self.source, self.config, self.titles, self.order = source, config, titles, order
         self.problems = MergedProblems()
