@@ -224,9 +224,5 @@ def read_grants_csv(source: Source) -> pd.DataFrame | None:
         frames = list(raw_batches(source, titles, 1 << 62))
     except (pa.ArrowInvalid, UnicodeError):
         return None
-    if not frames:
-        return None
-    frame = frames[0]
-    frame.attrs[RAGGED] = {}
-    frame.attrs[OVERSIZE] = {}
-    return frame
+    # One batch as large as any file: the whole file, its attrs set by ``_frame``.
+    return frames[0] if frames else None

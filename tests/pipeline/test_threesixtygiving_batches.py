@@ -114,9 +114,14 @@ def test_a_file_read_in_batches_gives_what_the_whole_file_gives(
 ) -> None:
     path = path or hostile_csv
     stream = threesixtygiving.stream_csv(Source.from_path(path), load_config())
-    if stream is None:
-        pytest.skip("not clean enough for the strict read: it is read whole")
     whole = _comparable(threesixtygiving.parse_csv_whole(Source.from_path(path), load_config()))
+    if stream is None:
+        # Not clean enough for the strict read (another encoding, a ragged row): read whole.
+        assert path != hostile_csv
+        assert (
+            _comparable(threesixtygiving.parse_csv(Source.from_path(path), load_config())) == whole
+        )
+        return
     # Batches of 7 rows, or four batches for a larger file (quicker to test).
     for rows in {7 if stream.rows <= 200 else stream.rows // 4 + 1, stream.rows // 2 + 1}:
         assert _comparable(_in_batches(path, rows, monkeypatch)) == whole, rows
