@@ -458,6 +458,15 @@ def separate_repeated_ids(
     if later.any():
         suffixed = distinct["id"][later] + "~" + (occurrence[later] + 1).astype("string")
         out.loc[suffixed.index, "id"] = suffixed.astype(object)
+    keys = text(out.loc[distinct.index, "id"])
+    taken = keys.duplicated(keep="first")
+    if taken.any():
+        first_row = rows[keys.index].groupby(keys, sort=False).transform("first")
+        checks.reject(
+            taken.reindex(out.index, fill_value=False),
+            "id",
+            key_taken_reason(keys, first_row).reindex(out.index),
+        )
     if repeated.any():
         pence, _ = parse_money_pence(canonical.loc[repeated.index[repeated], AMOUNT])
         checks.warn(
@@ -472,6 +481,18 @@ def separate_repeated_ids(
             canonical["id"],
         )
     return out
+
+
+def key_taken_reason(keys: pd.Series, first_rows: pd.Series) -> pd.Series:
+    """Why a line is rejected whose key (its id, or ``id~N`` for a later line sharing an id)
+    is already an earlier line's: a file that writes ``A~2`` itself as well as two ``A``."""
+    return (
+        "would be kept as "
+        + quoted(keys)
+        + ", which row "
+        + first_rows.astype("Int64").astype("string")
+        + " already is; the grant is not loaded"
+    )
 
 
 def repeated_id_note(lines: int, pence: int, ids: int) -> str:

@@ -25,7 +25,12 @@ from data_pipeline.formats.base import (
     WarningCollector,
     quoted,
 )
-from data_pipeline.formats.threesixtygiving_repair import AMOUNT, GrantChecks, repeated_id_note
+from data_pipeline.formats.threesixtygiving_repair import (
+    AMOUNT,
+    GrantChecks,
+    key_taken_reason,
+    repeated_id_note,
+)
 from data_pipeline.formats.threesixtygiving_transform import text
 from data_pipeline.text_cells import arrow_text
 from data_pipeline.transform import parse_money_pence
@@ -124,6 +129,8 @@ class RepeatedIds:
         self._shown = 0
         self._first_position = np.empty(0, dtype=np.int64)
         self._later: list[tuple[int | None, str]] = []  # (row, quoted id) of the second line on
+        self._keys = np.empty(0, dtype=np.uint64)  # sorted hashes of the keys lines were given
+        self._key_rows = np.empty(0, dtype=np.int64)  # the row given each
 
     def separate(
         self,
@@ -150,16 +157,16 @@ class RepeatedIds:
         first_here = pd.Series(rows).groupby(pairs, sort=False).transform("first").to_numpy()
         repeat_here = pd.Series(pairs).duplicated(keep="first").to_numpy()
         exact = (earlier_row >= 0) | repeat_here
-        if exact.any():
-            first_row = np.where(earlier_row >= 0, earlier_row, first_here)
-            reason = pd.Series(
-                [f"repeats row {row} exactly; the grant is loaded once" for row in first_row],
-                index=chosen.index,
-            )
-            mask = pd.Series(exact, index=chosen.index)
-            checks.reject(
-                mask.reindex(out.index, fill_value=False), "id", reason.reindex(out.index)
-            )
+        first_row = np.where(earlier_row >= 0, earlier_row, first_here)
+        reason = pd.Series(
+            [f"repeats row {row} exactly; the grant is loaded once" for row in first_row[exact]],
+            index=chosen.index[exact],
+            dtype=object,
+        )
+        # Made in every batch, even with nothing found, so that this check and the next one
+        # keep their places among the checks when the batches' problems are merged.
+        mask = pd.Series(exact, index=chosen.index)
+        checks.reject(mask.reindex(out.index, fill_value=False), "id", reason.reindex(out.index))
         new_pairs = ~exact
         self._pairs, self._pair_rows = _merged(
             self._pairs, self._pair_rows, pairs[new_pairs], rows[new_pairs]
@@ -178,12 +185,29 @@ class RepeatedIds:
                 + pd.Series(occurrence[later] + 1, index=index[later]).astype("string")
             )
             out.loc[suffixed.index, "id"] = suffixed.astype(object)
+        self._reject_keys_taken(text(out.loc[index, "id"]), d_rows, checks, out.index)
         pence, _ = parse_money_pence(canonical.loc[index, AMOUNT])
         shown = quoted(canonical.loc[index, "id"]).tolist()
         self._later.extend((int(r), s) for r, s, m in zip(d_rows, shown, later, strict=True) if m)
         self._count(d_ids, d_rows, pence.fillna(0).to_numpy(dtype=np.int64), shown)
         checks.warnings.calls.log(REPEATED_ID_CHECK[0], 0)
         return out
+
+    def _reject_keys_taken(
+        self, keys: pd.Series, rows: np.ndarray, checks: GrantChecks, index: pd.Index
+    ) -> None:
+        """Reject a line whose key an earlier line already has (``key_taken_reason``)."""
+        hashes = pd.util.hash_array(keys.to_numpy(dtype=object))
+        earlier_row = _lookup(self._keys, self._key_rows, hashes, missing=-1)
+        first_here = pd.Series(rows).groupby(hashes, sort=False).transform("first").to_numpy()
+        taken = (earlier_row >= 0) | pd.Series(hashes).duplicated(keep="first").to_numpy()
+        first_row = pd.Series(np.where(earlier_row >= 0, earlier_row, first_here), index=keys.index)
+        mask = pd.Series(taken, index=keys.index)
+        reason = key_taken_reason(keys[mask], first_row[mask])
+        checks.reject(mask.reindex(index, fill_value=False), "id", reason.reindex(index))
+        self._keys, self._key_rows = _merged(
+            self._keys, self._key_rows, hashes[~taken], rows[~taken]
+        )
 
     def _count(
         self,

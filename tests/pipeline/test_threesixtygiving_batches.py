@@ -41,12 +41,14 @@ HEADER = [
 def _hostile_rows() -> list[list[str]]:
     """Rows whose problems straddle batches of 7: an exact repeat 20 rows after its first
     line, lines sharing an id in different batches, a slash date settled only by a late row
-    (13/04/2021, day first), rejects in every batch, an organisation renamed later on."""
+    (13/04/2021, day first), rejects in every batch, an organisation renamed later on, and
+    ids written as the key a later line of another id is given (``id~2``), before and after
+    that line."""
     rows = []
     for n in range(60):
         rows.append(
             [
-                f"360G-T-{n % 23}",
+                "360G-T-1~2" if n == 0 else f"360G-T-{n % 23}",
                 f"Grant {n}" if n % 5 else "",
                 "gbp",
                 ["1000", "£2,266.50", "n/a", "", "12.5"][n % 5],
@@ -59,6 +61,7 @@ def _hostile_rows() -> list[list[str]]:
             ]
         )
     rows.append(list(rows[5]))  # an exact repeat (of row 7) eight batches on
+    rows.append(["360G-T-5~2", "Written ~2", "GBP", "5", "2024-04-01", *rows[0][5:]])
     rows.append(
         [
             "360G-T-late",
@@ -134,6 +137,15 @@ def test_the_hostile_file_has_what_the_batches_must_carry(
     parsed = _in_batches(hostile_csv, 7, monkeypatch)
     reasons = parsed.rejects["reason"].tolist()
     assert "repeats row 7 exactly; the grant is loaded once" in reasons
+    # 360G-T-1's second kept line would be 360G-T-1~2, which the file's first row is; the
+    # row written 360G-T-5~2 comes after 360G-T-5's second line was given that key.
+    taken = parsed.rejects[parsed.rejects["reason"].str.contains("already is")]
+    assert [reason.split(",")[0] for reason in taken["reason"]] == [
+        "would be kept as '360G-T-1~2'",
+        "would be kept as '360G-T-5~2'",
+    ]
+    assert taken["reason"].str.contains("which row 2 already is").iloc[0]
+    assert taken["row_number"].iloc[1] == 63
     kinds = {w.kind for w in parsed.warnings}
     assert {"repeated-id", "repaired"} <= kinds
     repeated = next(w for w in parsed.warnings if w.kind == "repeated-id")
