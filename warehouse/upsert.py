@@ -4,18 +4,20 @@ Rows go first into a temporary staging table (executemany on SQLite, binary COPY
 PostgreSQL), then one ``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` moves them in. Rows whose
 ``row_hash`` is unchanged are left alone, so a file loaded twice changes nothing.
 
-On SQLite, a first load (the table holds no row yet, in this transaction) writes the rows
-straight into the table: every row is new, so the staging table and the counting join would
-only copy them once more. A large first load also drops the table's secondary indexes and builds
-them again afterwards, from the very statements that made them: sorting once beats updating
-each index row by row.
+A first load (the table holds no row yet, in this transaction) writes the rows straight into
+the table, one plain ``INSERT`` on SQLite and one binary COPY on PostgreSQL: every row is new, so
+the staging table and the counting join would only copy them once more. A large first load also
+drops the table's non-unique secondary indexes and builds them again afterwards, from the very
+statements that made them: sorting once beats updating each index row by row. The unique ones
+stay, so a key written twice still stops the load with their error. All of it is in the caller's
+transaction: a failure rolls back the rows and the dropped indexes alike.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
@@ -38,6 +40,7 @@ from sqlalchemy import (
     func,
     literal_column,
     select,
+    text,
     true,
     tuple_,
 )
@@ -47,9 +50,8 @@ from sqlalchemy.exc import DBAPIError
 LINEAGE = ("source_file_id", "load_run_id", "row_hash")
 _STAGE_ROWS = 50_000
 _REBUILD_INDEXES_ROWS = 10_000
-"""From this many rows, a first load into SQLite builds the secondary indexes after the rows
-(measured on the grants table: 12% less time for the insert at 100,000 rows, about even at
-10,000)."""
+"""From this many rows, a first load builds the secondary indexes after the rows (measured on
+SQLite's grants table: 12% less time for the insert at 100,000 rows, about even at 10,000)."""
 
 
 @dataclass
@@ -164,23 +166,65 @@ def _fill_staging(conn: Connection, stage: Table, frame: pd.DataFrame) -> None:
     columns = [c.name for c in stage.columns]
     quoted = ", ".join(f'"{c}"' for c in columns)
     if dialect == "postgresql":
-        # Binary COPY: each value goes as its column's type, so the server parses no text and
-        # the client writes none (100,000 grants: a quarter less time than CSV COPY, a third
-        # less client CPU). The staging table is TEMPORARY, so already unlogged.
-        typed = [_binary_values(stage.c[name], frame[name]) for name in columns]
-        raw = conn.connection.dbapi_connection
-        with raw.cursor() as cursor:  # type: ignore[union-attr]
-            cursor.execute(f"SELECT {quoted} FROM {stage.name} LIMIT 0")
-            oids = [d.type_code for d in cursor.description]
-            statement = f"COPY {stage.name} ({quoted}) FROM STDIN (FORMAT BINARY)"
-            with cursor.copy(statement) as copy:
-                copy.set_types(oids)
-                for row in zip(*typed, strict=True):
-                    copy.write_row(row)
+        # The staging table is TEMPORARY, so already unlogged.
+        _copy_rows(conn, stage, columns, frame)
         return
     prepared = {name: _column_values(stage.c[name], frame[name], dialect) for name in columns}
     placeholders = ", ".join("?" for _ in columns)
     _insert_rows(conn, f"INSERT INTO {stage.name} ({quoted}) VALUES ({placeholders})", prepared)
+
+
+def _copy_rows(conn: Connection, table: Table, columns: list[str], frame: pd.DataFrame) -> None:
+    """Binary COPY of ``frame``'s ``columns`` into the PostgreSQL ``table``: each value goes as
+    its column's type, so the server parses no text and the client writes none (100,000
+    grants: a quarter less time than CSV COPY, a third less client CPU)."""
+    import psycopg
+
+    typed = [_binary_values(table.c[name], frame[name]) for name in columns]
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    name = conn.dialect.identifier_preparer.format_table(table)
+    raw = cast(psycopg.Connection[Any], conn.connection.dbapi_connection)
+    statement = f"COPY {name} ({quoted}) FROM STDIN (FORMAT BINARY)"
+    try:
+        with raw.cursor() as cursor:
+            cursor.execute(f"SELECT {quoted} FROM {name} LIMIT 0")
+            oids = [d.type_code for d in cursor.description or ()]
+            with cursor.copy(statement) as copy:
+                copy.set_types(oids)
+                for row in zip(*typed, strict=True):
+                    copy.write_row(row)
+    except psycopg.Error as error:
+        # The error SQLAlchemy would raise (IntegrityError for a key written twice, ...).
+        raise DBAPIError.instance(
+            statement, None, error, psycopg.Error, dialect=conn.dialect
+        ) from error
+
+
+def _transaction_failed(conn: Connection) -> bool:
+    """True when a failed statement has aborted ``conn``'s PostgreSQL transaction: it runs
+    nothing more until rolled back (which undoes the temporary tables and dropped indexes)."""
+    if conn.dialect.name != "postgresql":
+        return False
+    from psycopg.pq import TransactionStatus
+
+    raw = conn.connection.dbapi_connection
+    return bool(raw.info.transaction_status == TransactionStatus.INERROR)  # type: ignore[union-attr]
+
+
+@contextmanager
+def _temporary(conn: Connection, table: Table) -> Iterator[None]:
+    """Create the temporary ``table``, and drop it after. After a failure, only where the
+    transaction can still run it: on PostgreSQL the drop would fail with "current transaction
+    is aborted" and hide the error that aborted it (the rollback removes the table anyway)."""
+    table.create(conn)
+    try:
+        yield
+    except BaseException:
+        if not _transaction_failed(conn):
+            with suppress(DBAPIError):
+                table.drop(conn)
+        raise
+    table.drop(conn)
 
 
 def _insert_rows(conn: Connection, statement: str, prepared: dict[str, list[object]]) -> None:
@@ -221,7 +265,7 @@ def upsert_frame(
     # the upsert decides as it always has.
     in_first_load = table.name in conn.info.get(_FIRST_LOADS, ())
     first_load = (
-        conn.dialect.name == "sqlite"
+        conn.dialect.name in ("sqlite", "postgresql")
         and (in_first_load or _is_empty(conn, table))
         and not frame.duplicated(key).any()
     )
@@ -241,8 +285,7 @@ def upsert_frame(
         # No stored row to match: every row is new, as the counting join would find.
         return UpsertCounts(inserted=len(frame))
     stage = _staging_table(table, columns)
-    stage.create(conn)
-    try:
+    with _temporary(conn, stage):
         _fill_staging(conn, stage, frame)
         inserted, updated = _count_new_and_changed(conn, table, stage, key)
         dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
@@ -261,8 +304,6 @@ def upsert_frame(
             where=table.c.row_hash != statement.excluded.row_hash,
         )
         conn.execute(statement)
-    finally:
-        stage.drop(conn)
     return UpsertCounts(
         inserted=int(inserted), updated=int(updated), unchanged=len(frame) - inserted - updated
     )
@@ -280,14 +321,19 @@ def _insert_first_load(
     *,
     rebuild_indexes: bool,
 ) -> None:
-    """Write ``frame``, whose keys are unique, straight into the empty SQLite ``table``: one
-    prepared plain ``INSERT`` (an ``ON CONFLICT ... DO UPDATE`` clause, though it never fires
-    here, doubles SQLite's time per row)."""
+    """Write ``frame``, whose keys are unique, straight into the empty ``table``: a binary COPY
+    on PostgreSQL; on SQLite one prepared plain ``INSERT`` (an ``ON CONFLICT ... DO UPDATE``
+    clause, though it never fires here, doubles SQLite's time per row)."""
+    rows = len(frame) if rebuild_indexes else 0
+    if conn.dialect.name == "postgresql":
+        with _secondary_indexes_rebuilt(conn, table, rows):
+            _copy_rows(conn, table, columns, frame)
+        return
     quoted = ", ".join(f'"{c}"' for c in columns)
     placeholders = ", ".join("?" for _ in columns)
     statement = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({placeholders})'
     prepared = {name: _column_values(table.c[name], frame[name], "sqlite") for name in columns}
-    with _secondary_indexes_rebuilt(conn, table, len(frame) if rebuild_indexes else 0):
+    with _secondary_indexes_rebuilt(conn, table, rows):
         _insert_rows(conn, statement, prepared)
 
 
@@ -298,11 +344,14 @@ _FIRST_LOADS = "observatory_first_loads"
 @contextmanager
 def first_load_in_batches(conn: Connection, table: Table) -> Iterator[None]:
     """For a load that writes ``table`` a batch at a time, in one transaction. When the table
-    is empty as it begins (SQLite), every batch ``upsert_frame`` writes goes straight in, as
-    the first one would alone, and the secondary indexes are dropped once and built once at
-    the end. A file's batches never share a key (its lines sharing an id are told apart);
-    a key written twice would stop the load with the unique index's error."""
-    if conn.dialect.name != "sqlite" or not _is_empty(conn, table):
+    is empty as it begins, every batch ``upsert_frame`` writes goes straight in, as the first
+    one would alone, and the secondary indexes are dropped once and built once at the end. A
+    file's batches never share a key (its lines sharing an id are told apart); a key written
+    twice would stop the load with the unique index's error.
+
+    On PostgreSQL, dropping the indexes locks the table (``ACCESS EXCLUSIVE``) until the load
+    commits: readers of the table wait for it rather than see it empty."""
+    if conn.dialect.name not in ("sqlite", "postgresql") or not _is_empty(conn, table):
         yield
         return
     loading = conn.info.setdefault(_FIRST_LOADS, set())
@@ -316,14 +365,59 @@ def first_load_in_batches(conn: Connection, table: Table) -> Iterator[None]:
 
 @contextmanager
 def _secondary_indexes_rebuilt(conn: Connection, table: Table, rows: int) -> Iterator[None]:
-    """For ``rows`` or more, drop the SQLite table's non-unique indexes and create them again
+    """For ``rows`` or more, drop the table's non-unique indexes and create them again
     afterwards from their own ``CREATE INDEX`` text, so they end exactly as they were. Unique
-    ones stay: the upsert's ``ON CONFLICT`` needs them."""
-    # Outside a transaction, Python's sqlite3 would run the DDL on its own, committed at once.
-    raw = cast(sqlite3.Connection, conn.connection.dbapi_connection)
-    if rows < _REBUILD_INDEXES_ROWS or not raw.in_transaction:
+    ones stay: the upsert's ``ON CONFLICT`` needs them, and a key written twice must fail.
+    On PostgreSQL the table is analyzed afterwards, so what follows in the same transaction
+    (the marts) is planned from its statistics, which autovacuum would gather only after the
+    commit."""
+    if rows < _REBUILD_INDEXES_ROWS or not _transactional_ddl(conn):
         yield
         return
+    made = _secondary_indexes(conn, table)
+    for name, _sql in made:
+        conn.exec_driver_sql(f"DROP INDEX {name}")
+    try:
+        yield
+    except BaseException:
+        # The rollback that follows puts them back anyway; where the transaction still runs
+        # statements, build them at once, but never hide the error with one of our own.
+        if not _transaction_failed(conn):
+            with suppress(DBAPIError):
+                for _name, sql in made:
+                    conn.exec_driver_sql(sql)
+        raise
+    for _name, sql in made:
+        conn.exec_driver_sql(sql)
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"ANALYZE {conn.dialect.identifier_preparer.format_table(table)}")
+
+
+def _transactional_ddl(conn: Connection) -> bool:
+    """True when DDL run now is part of the caller's transaction, so a rollback undoes it."""
+    raw = conn.connection.dbapi_connection
+    if conn.dialect.name == "postgresql":
+        # psycopg begins a transaction before any statement, DDL too, unless in autocommit.
+        return not raw.autocommit  # type: ignore[union-attr]
+    # Outside a transaction, Python's sqlite3 would run the DDL on its own, committed at once.
+    return cast(sqlite3.Connection, raw).in_transaction
+
+
+def _secondary_indexes(conn: Connection, table: Table) -> list[tuple[str, str]]:
+    """The table's non-unique indexes made by ``CREATE INDEX``, each as its quoted name and
+    the statement that makes it again."""
+    if conn.dialect.name == "postgresql":
+        # pg_get_indexdef is what pg_indexes.indexdef shows. Indexes behind a constraint (an
+        # exclusion constraint's are not unique) belong to the constraint: left alone.
+        query = text(
+            "SELECT x.indexrelid::regclass::text, pg_get_indexdef(x.indexrelid)"
+            " FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid"
+            " WHERE x.indrelid = CAST(:table AS regclass) AND NOT x.indisunique"
+            " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)"
+            " ORDER BY i.relname"
+        )
+        named = conn.dialect.identifier_preparer.format_table(table)
+        return [(r[0], r[1]) for r in conn.execute(query, {"table": named})]
     listed = conn.exec_driver_sql(f'PRAGMA index_list("{table.name}")').mappings().all()
     names = [r["name"] for r in listed if not r["unique"] and r["origin"] == "c"]
     made = conn.exec_driver_sql(
@@ -331,13 +425,7 @@ def _secondary_indexes_rebuilt(conn: Connection, table: Table, rows: int) -> Ite
         f" AND tbl_name = ? AND name IN ({', '.join('?' for _ in names)})",
         (table.name, *names),
     ).all()
-    for name, _sql in made:
-        conn.exec_driver_sql(f'DROP INDEX "{name}"')
-    try:
-        yield
-    finally:
-        for _name, sql in made:
-            conn.exec_driver_sql(sql)
+    return [(f'"{name}"', sql) for name, sql in made]
 
 
 def _count_new_and_changed(
@@ -389,8 +477,7 @@ def _with_stored_values(
     )
     filled = frame.reset_index(drop=True)
     staged = filled[key].assign(stage_position=np.arange(len(filled)))
-    keys.create(conn)
-    try:
+    with _temporary(conn, keys):
         _fill_staging(conn, keys, staged)
         matches = and_(*[table.c[k] == keys.c[k] for k in key])
         stored = conn.execute(
@@ -398,8 +485,6 @@ def _with_stored_values(
                 keys.join(table, matches)
             )
         ).all()
-    finally:
-        keys.drop(conn)
     positions = np.array([row[0] for row in stored], dtype=np.int64)
     for offset, column in enumerate(missing, start=1):
         values = np.full(len(filled), None, dtype=object)

@@ -1,21 +1,29 @@
 """Bulk writes keep the upsert's behaviour, on both engines: a first load into an empty table
-(written straight into it on SQLite, its secondary indexes built afterwards) stores and counts
-the same rows as a load through the staging table; the same frame again is unchanged; a changed
-row is updated; batches in one transaction see each other's rows; the indexes end as the schema
-made them."""
+(written straight into it, a plain INSERT on SQLite and a binary COPY on PostgreSQL, its
+secondary indexes built afterwards) stores and counts the same rows as a load through the
+staging table; the same frame again is unchanged; a changed row is updated; batches in one
+transaction see each other's rows; the indexes end as the schema made them; a key written twice
+or a failed batch fails with the database's own error and leaves the table as it was."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pandas as pd
 import pytest
-from sqlalchemy import Connection, Engine, delete, inspect, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Connection, Engine, delete, event, inspect, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from warehouse.schema import fct_grants
-from warehouse.upsert import _REBUILD_INDEXES_ROWS, UpsertCounts, upsert_frame
+from warehouse.upsert import (
+    _REBUILD_INDEXES_ROWS,
+    UpsertCounts,
+    first_load_in_batches,
+    upsert_frame,
+)
 
 # Enough rows for the first load on SQLite to drop and rebuild the secondary indexes.
 ROWS = _REBUILD_INDEXES_ROWS
@@ -76,8 +84,39 @@ def indexes(conn: Connection) -> list[dict[str, Any]]:
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?",
             (fct_grants.name,),
         ).all()
-        return [*found, {"index_list": sorted(listed)}, {"sql": sorted(made)}]
-    return [dict(i) for i in found]
+        return [*[dict(i) for i in found], {"index_list": sorted(listed)}, {"sql": sorted(made)}]
+    made = conn.exec_driver_sql(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %(table)s",
+        {"table": fct_grants.name},
+    ).all()
+    return [*[dict(i) for i in found], {"indexdef": sorted(made)}]
+
+
+@contextmanager
+def statements(conn: Connection) -> Iterator[list[str]]:
+    """The statements SQLAlchemy sends on ``conn`` meanwhile (not the COPY, sent by psycopg)."""
+    sent: list[str] = []
+
+    def note(*args: Any) -> None:
+        sent.append(str(args[2]))
+
+    event.listen(conn, "before_cursor_execute", note)
+    try:
+        yield sent
+    finally:
+        event.remove(conn, "before_cursor_execute", note)
+
+
+def staged(sent: list[str]) -> list[str]:
+    """Those of ``sent`` that made a staging table or upserted from one."""
+    return [s for s in sent if "stage_" in s or "ON CONFLICT" in s.upper()]
+
+
+def unique_violation(error: BaseException) -> bool:
+    """The error a key written twice raises, on either engine, and not one that hides it."""
+    message = str(error)
+    said = "UNIQUE constraint failed" in message or "duplicate key value" in message
+    return isinstance(error, IntegrityError) and said and "aborted" not in message
 
 
 def test_a_first_load_stores_and_counts_what_the_staged_upsert_does(engine: Engine) -> None:
@@ -156,3 +195,104 @@ def test_a_failed_first_load_leaves_the_indexes_in_place(engine: Engine) -> None
     with engine.connect() as conn:
         assert indexes(conn) == before
         assert stored(conn) == []
+
+
+def test_a_first_load_in_batches_goes_straight_into_the_table(engine: Engine) -> None:
+    """No staging table, no ON CONFLICT: each batch is written straight in, the indexes are
+    built once at the end as they were, and the same batches again find every row unchanged."""
+    with engine.connect() as conn:
+        before = indexes(conn)
+    batches = [grants(ROWS, start=0), grants(ROWS // 2, start=ROWS), grants(7, start=2 * ROWS)]
+    with engine.begin() as conn, statements(conn) as sent:
+        conn.execute(delete(fct_grants))
+        with first_load_in_batches(conn, fct_grants):
+            counts = [load(conn, batch) for batch in batches]
+        first_rows = stored(conn)
+    assert staged(sent) == []
+    assert [(c.inserted, c.updated, c.unchanged) for c in counts] == [
+        (len(b), 0, 0) for b in batches
+    ]
+    total = sum(len(b) for b in batches)
+    assert len(first_rows) == total
+    with engine.connect() as conn:
+        assert indexes(conn) == before
+        if conn.dialect.name == "postgresql":
+            # Analyzed in the load's transaction, so the marts after it are planned from it.
+            analyzed = conn.exec_driver_sql(
+                "SELECT reltuples FROM pg_class WHERE relname = 'fct_grants'"
+            ).scalar_one()
+            assert analyzed == total
+
+    with engine.begin() as conn, statements(conn) as sent:
+        with first_load_in_batches(conn, fct_grants):
+            again = [load(conn, batch) for batch in batches]
+        assert stored(conn) == first_rows
+    assert staged(sent) != []  # the table held rows: the upsert, as ever
+    assert [(c.inserted, c.updated, c.unchanged) for c in again] == [
+        (0, 0, len(b)) for b in batches
+    ]
+
+
+def test_a_single_first_load_goes_straight_into_the_table(engine: Engine) -> None:
+    with engine.begin() as conn, statements(conn) as sent:
+        conn.execute(delete(fct_grants))
+        counts = load(conn, grants(50))
+    assert staged(sent) == []
+    assert (counts.inserted, counts.updated, counts.unchanged) == (50, 0, 0)
+
+
+def test_a_key_repeated_in_a_later_batch_fails_with_the_unique_violation(engine: Engine) -> None:
+    with engine.connect() as conn:
+        before = indexes(conn)
+    with pytest.raises(DBAPIError) as raised, engine.begin() as conn:
+        conn.execute(delete(fct_grants))
+        with first_load_in_batches(conn, fct_grants):
+            load(conn, grants(ROWS))
+            load(conn, grants(10, start=ROWS - 3))  # three keys the first batch wrote
+    assert unique_violation(raised.value), raised.value
+    with engine.connect() as conn:
+        assert stored(conn) == []
+        assert indexes(conn) == before
+
+
+def test_a_failure_in_a_later_batch_leaves_the_table_as_it_was(engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(delete(fct_grants))
+        load(conn, grants(3, start=5 * ROWS))  # a table with rows already: reloaded below
+    with engine.connect() as conn:
+        before, rows_before = indexes(conn), stored(conn)
+    with pytest.raises(MemoryError), engine.begin() as conn:
+        conn.execute(delete(fct_grants))
+        with first_load_in_batches(conn, fct_grants):
+            for number in range(4):
+                if number == 3:
+                    raise MemoryError("the machine ran out of memory")
+                load(conn, grants(ROWS // 2, start=number * ROWS))
+    failing = grants(20, start=ROWS)
+    failing.loc[19, "route"] = None  # route is required: the last row fails
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(delete(fct_grants))
+        with first_load_in_batches(conn, fct_grants):
+            load(conn, grants(ROWS))
+            load(conn, failing)
+    with engine.connect() as conn:
+        assert indexes(conn) == before
+        assert stored(conn) == rows_before
+
+
+def test_a_failed_upsert_through_the_staging_table_raises_its_own_error(engine: Engine) -> None:
+    """The staging table is dropped only while the transaction can still drop it: on
+    PostgreSQL, a drop after the failed statement would fail with "current transaction is
+    aborted" and hide the error that aborted it."""
+    with engine.begin() as conn:
+        conn.execute(delete(fct_grants))
+        load(conn, grants(5))
+    failing = grants(10)
+    failing.loc[9, "route"] = None
+    with pytest.raises(IntegrityError) as raised, engine.begin() as conn:
+        load(conn, failing)
+    message = str(raised.value)
+    said = "NOT NULL" in message.upper().replace("-", " ")  # "not-null" on PostgreSQL
+    assert said and "aborted" not in message, message
+    with engine.connect() as conn:
+        assert len(stored(conn)) == 5
