@@ -1,13 +1,15 @@
 """The gap page's panels: the need note, the ranked gaps, a clicked cell's projects, and the
 concentration index. (Its two charts are drawn by chart_cards from the same filter state.)
 The numbers behind the gap list and the equity summary take no user and are cached per load,
-like the charts'."""
+like the charts'; both are warmed after a load (``callbacks.cache_warming``)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from dash import Input, Output, callback, ctx, no_update
+from sqlalchemy import Engine
 
 from components import ids
 from components.views import gap_panels
@@ -99,9 +101,14 @@ def show_cell(
     Input(gap_panels.EQUITY_SUMMARY, "id"),
 )
 def show_equity(_id: str) -> Any:
-    # The page's filters narrow the matrix, not the funding, so this runs once per page load.
+    # The page's filters narrow the matrix, not the funding: one answer per load, warmed after
+    # it (its input, the panel's own id, is known before the page opens).
     engine = shared_engine()
-    wards = computed_for_this_load(engine, "ward-funding", (), lambda: gaps.ward_funding(engine))
+    return computed_for_this_load(engine, "equity-summary", (), partial(_equity_summary, engine))
+
+
+def _equity_summary(engine: Engine) -> Any:
+    wards = gaps.ward_funding(engine)
     index = gaps.concentration_of(wards)
     return gap_panels.equity_summary(
         concentration_sentence(index), len(wards), int(wards["amount_pence"].sum())

@@ -4,7 +4,9 @@ The headlines are kept in ``web.caching.cache`` per load generation, the year as
 theme (``computed_for_this_load``), as the charts are: computing them runs every headline query
 (over a second at a million grants), and a new load is never answered from an older one. Their
 callback's inputs are the filter state and the theme, so ``callbacks.cache_warming`` warms the
-page's default view after each load, and the first visitor after it does not wait either.
+page's default view after each load, and the first visitor after it does not wait either. What
+the warehouse holds (ten row counts) is kept and warmed the same way: its input is the page's
+address, which the warmer knows.
 """
 
 from __future__ import annotations
@@ -283,7 +285,13 @@ def _configuration_alert(reason: str) -> dbc.Alert:
     Input(ids.URL, "pathname"),
 )
 def show_holdings(_pathname: str | None) -> tuple[list[dbc.Col], Any]:
+    # The same for every visitor and every address: one answer per load, warmed after it.
     engine = shared_engine()
+    return computed_for_this_load(engine, "holdings", (), partial(_holdings, engine))
+
+
+def _holdings(engine: Any) -> tuple[list[dbc.Col], Any]:
+    """The row counts of what the warehouse holds, and its home organisations, afresh."""
     holdings = warehouse_holdings(engine)
     return [
         dbc.Col(count_card(row.label, row.rows), xs=12, sm=6, lg=4) for row in holdings.itertuples()

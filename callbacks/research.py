@@ -1,16 +1,21 @@
 """The research library's wiring: results and paging under the filters; a project's page.
 
 Staff who may see drafts (``User.sees_drafts``) get draft projects in the results and on their
-pages, marked; everyone else gets published projects only. Nothing here is cached, so one
-visitor's answer is never handed to another."""
+pages, marked; everyone else gets published projects only. The results are cached per load
+(``computed_for_this_load``) keyed by what the visitor may see, not by who they are: staff who
+see drafts share one answer, the public another, and neither is ever handed the other's. The
+public's first page is warmed after each load (``callbacks.cache_warming``). A project's page
+is not cached."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 from urllib.parse import unquote
 
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx
 from dash.development.base_component import Component
+from sqlalchemy import Engine
 
 from components import ids
 from components.drafts import staff_drafts_note
@@ -25,6 +30,7 @@ from warehouse.queries.empty_states import PROJECTS, why_empty
 from warehouse.queries.filters import Filters
 from warehouse.queries.research import project_detail, search_projects
 from web.auth import sees_drafts
+from web.caching import computed_for_this_load
 
 RESULTS_PER_PAGE = 20
 SITE = "P&C Research Observatory"
@@ -47,6 +53,20 @@ def show_results(
     page = 1 if ctx.triggered_id == ids.FILTER_STATE else (active_page or 1)
     include_drafts = sees_drafts()
     engine, filters = shared_engine(), Filters.from_values(filter_values or {})
+    # Keyed by whether drafts are shown (what the visitor may see), never by the visitor.
+    question = (filters, page, include_drafts, pager_class)
+    return computed_for_this_load(
+        engine,
+        "research-results",
+        question,
+        partial(_results, engine, filters, page, include_drafts, pager_class),
+    )
+
+
+def _results(
+    engine: Engine, filters: Filters, page: int, include_drafts: bool, pager_class: str | None
+) -> tuple[Component, str, int, int, str]:
+    """One page of results, its count, and the pager's state, computed afresh."""
     results = search_projects(
         engine,
         filters,

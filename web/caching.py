@@ -154,7 +154,9 @@ def computed_for_this_load(
 ) -> T:
     """``compute()``, kept in the cache for as long as the warehouse's generation holds.
     ``question`` (its ``repr``) must hold everything the answer depends on, and no user:
-    every visitor gets the answer one of them caused."""
+    every visitor gets the answer one of them caused. Where an answer depends on what the
+    visitor may see (staff who see drafts), the question holds that (whether drafts are shown),
+    so the public is never handed an answer computed for staff, nor staff the public's."""
     asked = hashlib.sha256(repr(question).encode()).hexdigest()
     key = f"{kind}:{current_generation(engine).generation}:{asked}"
     found = cache.get(key)

@@ -62,6 +62,24 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     httpd.shutdown()
 
 
+@pytest.fixture
+def statements() -> Iterator[list[str]]:
+    """Every SQL statement the test's own thread runs, which is where Flask's test client
+    answers (a cache warming also draws first views, in a background thread of its own)."""
+    from sqlalchemy import Engine, event
+
+    ran: list[str] = []
+    test_thread = threading.get_ident()
+
+    def keep(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if threading.get_ident() == test_thread:
+            ran.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", keep)
+    yield ran
+    event.remove(Engine, "before_cursor_execute", keep)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:

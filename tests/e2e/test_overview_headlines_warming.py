@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import csv
 import json
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, text
 
 from figures.money import pounds
 from tests.pipeline.served_warehouse import (
@@ -41,22 +39,6 @@ class NoQueries:
             raise AssertionError(f"headlines.{name} ran for the first visitor")
 
         return must_not_run
-
-
-@pytest.fixture
-def statements() -> Iterator[list[str]]:
-    """Every SQL statement the test's thread runs, which is where the test client answers
-    (the warming also draws first views, in a background thread of its own)."""
-    ran: list[str] = []
-    test_thread = threading.get_ident()
-
-    def keep(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if threading.get_ident() == test_thread:
-            ran.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", keep)
-    yield ran
-    event.remove(Engine, "before_cursor_execute", keep)
 
 
 def _client(server: Flask) -> FlaskClient:
