@@ -17,16 +17,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, insert
+from sqlalchemy import Engine, insert
 
 from data_pipeline.config import Config, HomeOrganisation
 from data_pipeline.load import load_file
+from tests.sql_statements import statements_sent
 from warehouse.queries import funding
 from warehouse.queries.charts import CHART_QUERIES, filter_options
 from warehouse.queries.filters import Filters
@@ -252,25 +251,11 @@ def test_filter_options_count_grants_under_the_other_filters(loaded: Engine) -> 
     assert _records(years) == [("2023/24", "2023/24", 2), ("2024/25", "2024/25", 5)]
 
 
-@contextmanager
-def _statements(engine: Engine) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(*args: Any) -> None:
-        seen.append(str(args[2]))
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
 def test_charts_and_filter_options_read_marts_never_the_grants_themselves(
     loaded: Engine,
 ) -> None:
     filters = Filters(programme=("Health Pooled Fund",), ward=(W1,), recipient_type=("charity",))
-    with _statements(loaded) as seen:
+    with statements_sent(loaded) as seen:
         for chart_id in funding.CHART_QUERIES:
             CHART_QUERIES[chart_id](loaded, filters)
             CHART_QUERIES[chart_id](loaded, Filters())

@@ -7,16 +7,15 @@ or a failed batch fails with the database's own error and leaves the table as it
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pandas as pd
 import pytest
-from sqlalchemy import Connection, Engine, delete, event, inspect, select
+from sqlalchemy import Connection, Engine, delete, inspect, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from tests.sql_statements import statements_sent
 from warehouse.schema import fct_grants
 from warehouse.upsert import (
     _REBUILD_INDEXES_ROWS,
@@ -90,21 +89,6 @@ def indexes(conn: Connection) -> list[dict[str, Any]]:
         {"table": fct_grants.name},
     ).all()
     return [*[dict(i) for i in found], {"indexdef": sorted(made)}]
-
-
-@contextmanager
-def statements(conn: Connection) -> Iterator[list[str]]:
-    """The statements SQLAlchemy sends on ``conn`` meanwhile (not the COPY, sent by psycopg)."""
-    sent: list[str] = []
-
-    def note(*args: Any) -> None:
-        sent.append(str(args[2]))
-
-    event.listen(conn, "before_cursor_execute", note)
-    try:
-        yield sent
-    finally:
-        event.remove(conn, "before_cursor_execute", note)
 
 
 def staged(sent: list[str]) -> list[str]:
@@ -203,7 +187,7 @@ def test_a_first_load_in_batches_goes_straight_into_the_table(engine: Engine) ->
     with engine.connect() as conn:
         before = indexes(conn)
     batches = [grants(ROWS, start=0), grants(ROWS // 2, start=ROWS), grants(7, start=2 * ROWS)]
-    with engine.begin() as conn, statements(conn) as sent:
+    with engine.begin() as conn, statements_sent(conn) as sent:
         conn.execute(delete(fct_grants))
         with first_load_in_batches(conn, fct_grants):
             counts = [load(conn, batch) for batch in batches]
@@ -223,7 +207,7 @@ def test_a_first_load_in_batches_goes_straight_into_the_table(engine: Engine) ->
             ).scalar_one()
             assert analyzed == total
 
-    with engine.begin() as conn, statements(conn) as sent:
+    with engine.begin() as conn, statements_sent(conn) as sent:
         with first_load_in_batches(conn, fct_grants):
             again = [load(conn, batch) for batch in batches]
         assert stored(conn) == first_rows
@@ -234,7 +218,7 @@ def test_a_first_load_in_batches_goes_straight_into_the_table(engine: Engine) ->
 
 
 def test_a_single_first_load_goes_straight_into_the_table(engine: Engine) -> None:
-    with engine.begin() as conn, statements(conn) as sent:
+    with engine.begin() as conn, statements_sent(conn) as sent:
         conn.execute(delete(fct_grants))
         counts = load(conn, grants(50))
     assert staged(sent) == []
