@@ -24,6 +24,7 @@ from typing import Any, cast
 
 import numpy as np
 import pandas as pd
+from pandas.core.util.hashing import combine_hash_arrays
 from sqlalchemy import (
     Boolean,
     Column,
@@ -74,30 +75,41 @@ def content_columns(table: Table) -> list[str]:
     return [c.name for c in table.columns if c.name not in LINEAGE]
 
 
-def _as_text(values: pd.Series) -> pd.Series:
-    """``values.astype("string")``. Dates and timestamps (slow to turn into text one by one,
-    and few distinct in a file) are converted once per distinct value."""
-    dated = pd.api.types.is_datetime64_any_dtype(values.dtype) or (
-        values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) in _DATED
-    )
-    if not dated:
-        return values.astype("string")
+_MISSING_TEXT = "\x00"
+"""What a missing value hashes as."""
+_ONE_KIND = frozenset(
+    {"string", "boolean", "integer", "floating", "date", "datetime", "datetime64", "empty"}
+)
+"""Kinds of object column whose equal values (``pd.factorize``'s) always read the same as text:
+not mixed ones, where 1, 1.0 and True are equal but read differently."""
+
+
+def _text_hashes(values: pd.Series) -> np.ndarray:
+    """``pd.util.hash_array`` of each value as ``astype("string")`` writes it (a missing value
+    as ``_MISSING_TEXT``). Each distinct value is turned into text and hashed once: a file
+    holds few distinct dates, amounts or names, and turning a million values into text one by
+    one is most of the time of hashing them."""
+    if values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) not in _ONE_KIND:
+        text = values.astype("string").fillna(_MISSING_TEXT).to_numpy(dtype=object)
+        return pd.util.hash_array(text)
     codes, uniques = pd.factorize(values)
-    text = pd.Series(uniques).astype("string").to_numpy(dtype=object)
-    # Code -1, a missing value, picks the None at the end.
-    lookup = np.array([*text.tolist(), None], dtype=object)
-    return pd.Series(lookup[codes], index=values.index, dtype="string")
-
-
-_DATED = frozenset({"date", "datetime", "datetime64"})
+    text = pd.Series(uniques).astype("string").fillna(_MISSING_TEXT).tolist()
+    # Code -1, a missing value, picks the hash of the missing text at the end.
+    hashed = pd.util.hash_array(np.array([*text, _MISSING_TEXT], dtype=object), categorize=False)
+    return hashed[codes]
 
 
 def row_hashes(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
-    """A stable hash of each row's content, as 16 hex digits."""
-    text = pd.DataFrame({c: _as_text(frame[c]) for c in columns}, index=frame.index)
-    hashes = pd.util.hash_pandas_object(text.fillna("\x00"), index=False)
-    digits = [f"{h:016x}" for h in hashes.to_numpy(dtype=np.uint64)]
-    return pd.Series(digits, index=frame.index, dtype=object)
+    """A stable hash of each row's content, as 16 hex digits: the hash ``pd.util.
+    hash_pandas_object`` gives the row with every value as text, a missing one as
+    ``_MISSING_TEXT`` (stored rows keep theirs, so it must never change)."""
+    hashes = combine_hash_arrays(
+        (_text_hashes(frame[c]) for c in columns), len(columns), length=len(frame)
+    )
+    digits = hashes.astype(">u8").tobytes().hex()
+    return pd.Series(
+        [digits[i : i + 16] for i in range(0, len(digits), 16)], index=frame.index, dtype=object
+    )
 
 
 def _column_values(column: Column[object], values: pd.Series, dialect: str) -> list[object]:

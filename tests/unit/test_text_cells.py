@@ -107,7 +107,7 @@ def test_row_hashes_are_those_of_every_value_as_text() -> None:
     frame = pd.DataFrame(
         {
             "text": pd.Series(["x", None, "y", "x"], dtype="string"),
-            "day": pd.Series(
+            "day": np.array(
                 [datetime.date(2024, 1, 2), None, datetime.date(2024, 1, 2), None], dtype=object
             ),
             "stamp": pd.to_datetime(
@@ -117,10 +117,15 @@ def test_row_hashes_are_those_of_every_value_as_text() -> None:
             ),
             "pence": pd.array([1, None, 3, 4], dtype="Int64"),
             "flag": [True, False, True, False],
+            # Equal to pd.factorize, read differently as text: each must hash as its own text.
+            "mixed": np.array([1, 1.0, True, "1"], dtype=object),
+            "share": [0.1 + 0.2, float("nan"), 1e20, 0.1 + 0.2],
+            "nothing": np.array([None, None, None, None], dtype=object),
         },
         index=[5, 7, 9, 11],
     )
     columns = list(frame.columns)
+    assert frame["day"].notna().sum() == 2 and frame["mixed"].notna().all()
     text = frame[columns].astype("string").fillna("\x00")
     expected = pd.util.hash_pandas_object(text, index=False).to_numpy(dtype=np.uint64)
     hashes = row_hashes(frame, columns)
