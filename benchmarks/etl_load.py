@@ -224,7 +224,13 @@ def main() -> int:
         f"SQLite reload of the unchanged file / first load: {reload_ratio:.3f}x "
         f"(target <= {RELOAD_TARGET}x)"
     )
-    record("ETL SQLite", sqlite_pipe[1] / sqlite_pipe[0], "rows/s", ratio=sqlite_ratio)
+    record(
+        "ETL SQLite",
+        sqlite_pipe[1] / sqlite_pipe[0],
+        "rows/s",
+        ratio=sqlite_ratio,
+        cpu_ratio=cpu_ratio,
+    )
     record("ETL SQLite floor", sqlite_floor[1] / sqlite_floor[0], "rows/s")
     record("ETL reload SQLite", sqlite_reload[0], "s", ratio=reload_ratio, first=sqlite_pipe[0])
     if pg_floor and pg_pipe and pg_reload:
