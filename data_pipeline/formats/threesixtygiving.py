@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -60,6 +61,9 @@ from data_pipeline.formats.threesixtygiving_flat import (
 from data_pipeline.formats.threesixtygiving_json import (
     canonical_frame,
     grant_problems,
+    opens_grants_list,
+    package_grants,
+    package_outline,
     read_package,
 )
 from data_pipeline.formats.threesixtygiving_repair import (
@@ -72,6 +76,12 @@ from data_pipeline.formats.threesixtygiving_repair import (
     separate_repeated_ids,
 )
 from data_pipeline.formats.threesixtygiving_schema import date_forms, field_for_title
+from data_pipeline.formats.threesixtygiving_sheets import (
+    TooLong,
+    grants_sheet,
+    note_cleaned,
+    sheet_batches,
+)
 from data_pipeline.formats.threesixtygiving_stream import (
     REPEATED_ID_CHECK,
     MergedProblems,
@@ -204,6 +214,8 @@ def _parsed(
 def _sniff_json(source: Source) -> bool:
     if source.is_xlsx:
         return False
+    if opens_grants_list(source):
+        return True  # a package, without parsing the whole of a large file here
     try:
         document = source.json
         head = source.head[:4000].lstrip()
@@ -236,34 +248,65 @@ def _json_path_template(path: str | None) -> str | None:
     return None if path is None else re.sub(r"/\d+/", "/0/", path)
 
 
-def _standard_warnings(grants: list[Any], warnings: WarningCollector) -> None:
+@dataclass
+class _StandardGroup:
+    fields: dict[str, None]
+    rows: int = 0
+    last_row: int = 0
+    examples: list[int] | None = None
+
+
+class _StandardProblems:
     """Every schema error of every grant, grouped by field and kind of error, as warnings:
-    the report says what the standard would say, and the grants still load."""
-    groups: dict[tuple[str, str], dict[str, list[int]]] = {}
-    for position, grant in enumerate(grants):
+    the report says what the standard would say, and the grants still load. Grants are added
+    in the file's order, all at once or a batch at a time."""
+
+    def __init__(self) -> None:
+        self.groups: dict[tuple[str, str], _StandardGroup] = {}
+
+    def add(self, position: int, grant: Any) -> None:
         if not isinstance(grant, dict):
-            continue
+            return
+        row = position + 1
         for path, reason in grant_problems(grant):
             field_key = _json_path_template(path) or "grant"
             if field_key in REPAIRED_KEYS:
                 continue
             template = re.sub(r"'[^']*'", "'…'", reason)
-            group = groups.setdefault((field_key.split("/")[0], template), {})
-            group.setdefault(field_key, []).append(position + 1)
-    for (top, template), fields in groups.items():
-        rows = sorted({row for found in fields.values() for row in found})
-        named = ", ".join(list(fields)[:3]) + (
-            f" and {len(fields) - 3} more" if len(fields) > 3 else ""
-        )
-        warnings.warnings.append(
-            FileWarning(
-                "standard",
-                top,
-                f"{named}: {template} (the 360Giving standard)",
-                len(rows),
-                [(row, "") for row in rows[: WarningCollector.EXAMPLES]],
+            group = self.groups.setdefault(
+                (field_key.split("/")[0], template), _StandardGroup({}, examples=[])
             )
-        )
+            group.fields.setdefault(field_key)
+            if group.last_row != row:
+                group.rows, group.last_row = group.rows + 1, row
+                assert group.examples is not None
+                if len(group.examples) < WarningCollector.EXAMPLES:
+                    group.examples.append(row)
+
+    def warnings(self) -> list[FileWarning]:
+        found = []
+        for (top, template), group in self.groups.items():
+            fields = list(group.fields)
+            named = ", ".join(fields[:3]) + (
+                f" and {len(fields) - 3} more" if len(fields) > 3 else ""
+            )
+            found.append(
+                FileWarning(
+                    "standard",
+                    top,
+                    f"{named}: {template} (the 360Giving standard)",
+                    group.rows,
+                    [(row, "") for row in group.examples or []],
+                )
+            )
+        return found
+
+
+def _standard_warnings(grants: list[Any], warnings: WarningCollector) -> None:
+    standard = _StandardProblems()
+    for position, grant in enumerate(grants):
+        standard.add(position, grant)
+    warnings.warnings.extend(standard.warnings())
 
 
 def parse_json(source: Source, config: Config) -> Parsed:
@@ -431,28 +474,40 @@ def stream_csv(source: Source, config: Config) -> ParseStream | None:
 def _date_order_and_rows(source: Source, titles: list[str]) -> tuple[str, int]:
     """The order of the file's slash dates, from the date columns of every batch, and how
     many rows it has (blank ones too)."""
+    evidence, rows = DateEvidence(), 0
+    for frame in strictly_readable(source, titles, _dated(titles) or [0], 10 * ROWS_PER_BATCH):
+        rows += len(frame)
+        evidence = evidence | _flat_date_evidence(frame)
+    return evidence.order(), rows
+
+
+def _dated(titles: list[str]) -> list[int]:
+    """The positions of the columns that can hold dates (the award and planned dates, and
+    every field the standard gives a date form)."""
     found = [field_for_title(title) for title in titles]
-    dated = [
+    return [
         position
         for position, f in enumerate(found)
         if f is not None
         and (f.key == "awardDate" or f.key.startswith("plannedDates/") or date_forms(f.schema))
     ]
-    evidence, rows = DateEvidence(), 0
-    for frame in strictly_readable(source, titles, dated or [0], 10 * ROWS_PER_BATCH):
-        rows += len(frame)
-        flat = map_columns(frame)
-        evidence = evidence | date_evidence(canonical_from_wide(flat.wide), _other_dates(flat))
-    return evidence.order(), rows
 
 
-class _CsvStream:
-    """One clean CSV read a batch at a time: each batch is checked and repaired as a whole
+def _flat_date_evidence(frame: pd.DataFrame) -> DateEvidence:
+    flat = map_columns(frame)
+    return date_evidence(canonical_from_wide(flat.wide), _other_dates(flat))
+
+
+class _GrantStream:
+    """A 360Giving file read a batch at a time: each batch is checked and repaired as a whole
     file would be, and what crosses batches (problems, repeated ids, organisations, money,
     funders) is kept here until ``finish``."""
 
-    def __init__(self, source: Source, config: Config, titles: list[str], order: str) -> None:
-        self.source, self.config, self.titles, self.order = source, config, titles, order
+    def __init__(
+        self, format_id: str, config: Config, order: str, meta: dict[str, Any] | None = None
+    ) -> None:
+        self.format_id, self.config, self.order = format_id, config, order
+        self.meta = meta or {}
         self.problems = MergedProblems()
         self.repeated = RepeatedIds()
         self.organisations: pd.DataFrame | None = None
@@ -462,8 +517,73 @@ class _CsvStream:
         self.pence = 0
         self.id_title = "id"
 
+    def _handed_over(
+        self,
+        read: tuple[pd.DataFrame, pd.Series],
+        canonical: pd.DataFrame,
+        amount_title: str,
+        rows: pd.Series,
+        problems: tuple[RejectCollector, WarningCollector],
+    ) -> pd.DataFrame:
+        """One batch's grants (kept, and the rejected-row mask) as the loader takes them;
+        what crosses batches is noted."""
+        kept, rejected = read
+        self.problems.add_batch(*problems)
+        money = money_read(canonical, rejected, amount_title)
+        self.money = money if self.money is None else _added(self.money, money)
+        self.rows_read += len(rows)
+        grants = grants_frame(kept, self.config)
+        self.pence += int(grants["amount_awarded_pence"].fillna(0).sum())
+        self.funders.update(dict.fromkeys(grants["funder_name"].dropna().unique().tolist()))
+        self.organisations = last_given(kept, rows.reindex(kept.index), self.organisations)
+        return grants
+
+    def _rejects(self) -> pd.DataFrame:
+        return self.problems.rejects()
+
+    def _warnings(self) -> list[FileWarning]:
+        return self.problems.warnings()
+
+    def finish(self) -> Parsed:
+        note = self.repeated.note(self.id_title)
+        if note is not None:
+            self.problems.place_warning(REPEATED_ID_CHECK, note)
+        funders = list(self.funders)
+        name = self.meta.get("publisher/name")
+        publisher = name.strip() if isinstance(name, str) and name.strip() else None
+        assert self.money is not None and self.organisations is not None
+        return Parsed(
+            format_id=self.format_id,
+            rows_read=self.rows_read,
+            primary=fct_grants,
+            frames=[(dim_organisations, organisations_from(self.organisations, self.config))],
+            rejects=self._rejects(),
+            publisher=publisher or (funders[0] if len(funders) == 1 else None),
+            licence=_licence(self.meta),
+            warnings=self._warnings(),
+            money=self.money,
+            streamed_pence=self.pence,
+        )
+
+
+class _FlatStream(_GrantStream):
+    """A grants sheet (a CSV, or a workbook's grants sheet) a batch of rows at a time.
+    ``lines`` gives, for a batch's raw rows, the frame whose values tell exact repeats apart."""
+
+    def __init__(
+        self,
+        format_id: str,
+        config: Config,
+        order: str,
+        raws: Callable[[], Iterator[pd.DataFrame]],
+        lines: Callable[[pd.DataFrame], pd.DataFrame] = lambda raw: raw,
+        meta: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(format_id, config, order, meta)
+        self.raws, self.lines = raws, lines
+
     def batches(self) -> Iterator[pd.DataFrame]:
-        for raw in raw_batches(self.source, self.titles, ROWS_PER_BATCH):
+        for raw in self.raws():
             yield self._batch(raw)
 
     def _batch(self, raw: pd.DataFrame) -> pd.DataFrame:
@@ -472,42 +592,28 @@ class _CsvStream:
         rejects = RejectCollector(flat.raw)
         warnings = WarningCollector(flat.raw)
         read = _flat_checks(flat, rejects, warnings)
+        lines = self.lines(flat.raw)
 
         def separate(
             repaired: pd.DataFrame, checks: GrantChecks, eligible: pd.Series
         ) -> pd.DataFrame:
-            return self.repeated.separate(repaired, flat.raw, checks, eligible)
+            return self.repeated.separate(repaired, lines, checks, eligible)
 
-        kept, rejected = _read_grants(
+        kept = _read_grants(
             read.canonical, read.checks, rejects, read.other_dates, separate, self.order
         )
-        self.problems.add_batch(rejects, warnings)
-        money = money_read(read.canonical, rejected, title_of(flat, "amountAwarded"))
-        self.money = money if self.money is None else _added(self.money, money)
-        self.rows_read += len(flat.raw)
-        grants = grants_frame(kept, self.config)
-        self.pence += int(grants["amount_awarded_pence"].fillna(0).sum())
-        self.funders.update(dict.fromkeys(grants["funder_name"].dropna().unique().tolist()))
-        self.organisations = last_given(kept, flat.raw[ROW].reindex(kept.index), self.organisations)
-        return grants
+        amount = title_of(flat, "amountAwarded")
+        return self._handed_over(kept, read.canonical, amount, flat.raw[ROW], (rejects, warnings))
 
-    def finish(self) -> Parsed:
-        note = self.repeated.note(self.id_title)
-        if note is not None:
-            self.problems.place_warning(REPEATED_ID_CHECK, note)
-        funders = list(self.funders)
-        assert self.money is not None and self.organisations is not None
-        return Parsed(
-            format_id="360giving-csv",
-            rows_read=self.rows_read,
-            primary=fct_grants,
-            frames=[(dim_organisations, organisations_from(self.organisations, self.config))],
-            rejects=self.problems.rejects(),
-            publisher=funders[0] if len(funders) == 1 else None,
-            warnings=self.problems.warnings(),
-            money=self.money,
-            streamed_pence=self.pence,
-        )
+
+class _CsvStream(_FlatStream):
+    """One clean CSV read a batch at a time (``raw_batches``)."""
+
+    def __init__(self, source: Source, config: Config, titles: list[str], order: str) -> None:
+        def raws() -> Iterator[pd.DataFrame]:
+            return raw_batches(source, titles, ROWS_PER_BATCH)
+
+        super().__init__("360giving-csv", config, order, raws)
 
 
 def _added(one: Money, other: Money) -> Money:
@@ -561,8 +667,156 @@ def parse_xlsx(source: Source, config: Config) -> Parsed:
     return _parse_flat("360giving-xlsx", flat, config, others, read_meta(source))
 
 
+def stream_xlsx(source: Source, config: Config) -> ParseStream | None:
+    """A 360Giving workbook whose other sheets add nothing to its grants (``grants_sheet``),
+    ``ROWS_PER_BATCH`` grants at a time, or None for one ``parse_xlsx`` reads whole. The
+    grants sheet is read twice: first its date columns (the order of its slash dates, its
+    length, the cells cleaned), then batch by batch."""
+    grants = grants_sheet(source)
+    if grants is None:
+        return None
+    titles = grants.rows.titles
+    evidence, rows = DateEvidence(), 0
+    try:
+        for frame in sheet_batches(
+            source, grants, 10 * ROWS_PER_BATCH, _dated(titles) or [0], first=True
+        ):
+            rows += len(frame)
+            evidence = evidence | _flat_date_evidence(frame)
+    except TooLong:
+        return None
+    if not rows:
+        return None
+    note_cleaned(source, grants)
+
+    def raws() -> Iterator[pd.DataFrame]:
+        return sheet_batches(source, grants, ROWS_PER_BATCH)
+
+    stream = _FlatStream(
+        "360giving-xlsx", config, evidence.order(), raws, _sheet_lines, read_meta(source)
+    )
+    return ParseStream("360giving-xlsx", fct_grants, stream.batches(), stream.finish, rows)
+
+
+def _sheet_lines(raw: pd.DataFrame) -> pd.DataFrame:
+    """Each row's values as one text (a hash of their text, as ``row_signatures`` makes for a
+    sheet of dates and numbers), so that a line is the same line in every batch."""
+    values = raw.drop(columns=[ROW])
+    line = pd.util.hash_pandas_object(values.astype("string"), index=False)
+    return pd.DataFrame({ROW: raw[ROW], "line": line.astype(str)}, index=raw.index)
+
+
+def _read_xlsx(source: Source, config: Config) -> Parsed:
+    """A workbook read in batches where it can be, all batches at once."""
+    stream = stream_xlsx(source, config)
+    if stream is None:
+        return parse_xlsx(source, config)
+    return _all_batches(stream)
+
+
+def _all_batches(stream: ParseStream) -> Parsed:
+    grants = list(stream.batches)
+    parsed = stream.finish()
+    parsed.frames.append((fct_grants, pd.concat(grants)))
+    parsed.streamed_pence = None
+    return parsed
+
+
+# ------------------------------------------------------------------------ JSON, in batches
+
+
+def stream_json(source: Source, config: Config) -> ParseStream | None:
+    """A 360Giving package read incrementally, ``ROWS_PER_BATCH`` grants at a time, or None
+    for one ``parse_json`` reads whole (``package_outline``; or more than one grant with text
+    too long to keep, whose rejects a batched read would order otherwise). The grants are
+    read twice: first for the order of their slash dates, then batch by batch."""
+    outline = package_outline(source)
+    if outline is None or not outline.grants or outline.oversize_items > 1:
+        return None
+    evidence, start = DateEvidence(), 0
+    for grants in package_grants(source, 10 * ROWS_PER_BATCH):
+        index = pd.RangeIndex(start, start + len(grants))
+        start += len(grants)
+        evidence = evidence | date_evidence(canonical_frame(_objects(grants), index), [])
+    publisher = outline.meta.get("publisher")
+    meta = {
+        "publisher/name": publisher.get("name") if isinstance(publisher, dict) else None,
+        "license": outline.meta.get("license"),
+    }
+    stream = _JsonStream(source, config, evidence.order(), meta)
+    return ParseStream("360giving-json", fct_grants, stream.batches(), stream.finish, start)
+
+
+def _objects(grants: list[Any]) -> list[dict[str, Any]]:
+    return [g if isinstance(g, dict) else {} for g in grants]
+
+
+class _JsonStream(_GrantStream):
+    """A package's grants a batch at a time: the checks of ``parse_json`` on each batch, the
+    standard's warnings and the rejected grants' JSON kept until ``finish``."""
+
+    def __init__(self, source: Source, config: Config, order: str, meta: dict[str, Any]) -> None:
+        super().__init__("360giving-json", config, order, meta)
+        self.source = source
+        self.standard = _StandardProblems()
+        self.rejected_json: dict[int, str] = {}
+
+    def batches(self) -> Iterator[pd.DataFrame]:
+        start = 0
+        for grants in package_grants(self.source, ROWS_PER_BATCH):
+            yield self._batch(grants, start)
+            start += len(grants)
+
+    def _batch(self, grants: list[Any], start: int) -> pd.DataFrame:
+        index = pd.RangeIndex(start, start + len(grants))
+        raw = pd.DataFrame({ROW: range(start + 1, start + len(grants) + 1)}, index=index)
+        rejects = RejectCollector(raw)
+        warnings = WarningCollector(raw)
+        objects = pd.Series([isinstance(g, dict) for g in grants], index=index, dtype=bool)
+        rejects.add(~objects, "grants", "is not a grant (a JSON object)")
+        for position, grant in enumerate(grants):
+            path, length = _longest_text(grant)
+            if length > limits.MAX_FIELD_CHARS:
+                rejects.add_row(index[position], path, too_long(length, limits.MAX_FIELD_CHARS))
+        canonical = canonical_frame(_objects(grants), index)
+        checks = GrantChecks(rejects.add, warnings, lambda key: key)
+        signatures = [json.dumps(g, sort_keys=True, default=str) for g in grants]
+        lines = pd.DataFrame({ROW: raw[ROW], "line": signatures}, index=index)
+
+        def separate(
+            repaired: pd.DataFrame, checks: GrantChecks, eligible: pd.Series
+        ) -> pd.DataFrame:
+            return self.repeated.separate(repaired, lines, checks, eligible)
+
+        read = _read_grants(canonical, checks, rejects, [], separate, self.order)
+        for position, grant in enumerate(grants):
+            self.standard.add(start + position, grant)
+        for rejected in np.flatnonzero(read[1].to_numpy()).tolist():
+            self.rejected_json[start + rejected + 1] = json.dumps(
+                clipped(grants[rejected]), ensure_ascii=False, default=str
+            )
+        return self._handed_over(read, canonical, "amountAwarded", raw[ROW], (rejects, warnings))
+
+    def _rejects(self) -> pd.DataFrame:
+        records = self.problems.rejects()
+        if not records.empty:
+            records["raw"] = [self.rejected_json[int(row)] for row in records["row_number"]]
+        return records
+
+    def _warnings(self) -> list[FileWarning]:
+        return self.problems.warnings() + self.standard.warnings()
+
+
+def _read_json(source: Source, config: Config) -> Parsed:
+    """A package read in batches where it can be, all batches at once."""
+    stream = stream_json(source, config)
+    if stream is None:
+        return parse_json(source, config)
+    return _all_batches(stream)
+
+
 FORMATS: list[Format] = [
-    Format("360giving-json", "360Giving grants (JSON)", _sniff_json, parse_json),
+    Format("360giving-json", "360Giving grants (JSON)", _sniff_json, parse_json, stream_json),
     Format("360giving-csv", "360Giving grants (CSV)", _sniff_csv, parse_csv, stream_csv),
-    Format("360giving-xlsx", "360Giving grants (XLSX)", _sniff_xlsx, parse_xlsx),
+    Format("360giving-xlsx", "360Giving grants (XLSX)", _sniff_xlsx, parse_xlsx, stream_xlsx),
 ]

@@ -8,13 +8,18 @@ required but missing``.
 
 from __future__ import annotations
 
+import io
 import json
+import re
 from collections.abc import Iterator
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, BinaryIO
 
+import ijson
 import pandas as pd
 from jsonschema.exceptions import ValidationError
 
+from data_pipeline import limits
 from data_pipeline.errors import FileRejected
 from data_pipeline.extract import Source
 from data_pipeline.formats.threesixtygiving_schema import (
@@ -216,3 +221,126 @@ def canonical_frame(grants: list[dict[str, Any]], index: pd.Index) -> pd.DataFra
         ]
     columns.update(joined_lists(items, index))
     return pd.DataFrame(columns, index=index)
+
+
+# ------------------------------------------------------------------- a package read in parts
+
+_BOMS = (b"\xef\xbb\xbf", "ï»¿".encode(), b"\xef\xbb\xbf")
+# What ``Source.text`` removes or the incremental parser reads otherwise than ``json.loads``:
+# control characters (raw, or escaped as \u0000 …) and a lone surrogate (ijson gives "?").
+_UNFAITHFUL = re.compile(
+    rb"[\x00-\x08\x0b\x0c\x0e-\x1f]"
+    rb"|\\u00(?:0[0-8bcefBCEF]|1[0-9a-fA-F])"
+    rb"|\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"
+    rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+_OVERLAP = 16
+
+
+def _package_bytes(source: Source) -> BinaryIO:
+    """The document's bytes (a UTF-8 file), less the byte-order marks ``Source.text`` drops."""
+    stream: BinaryIO = source.path.open("rb") if source.on_disk else io.BytesIO(source.content)
+    head = stream.read(16)
+    body = head
+    for mark in _BOMS:
+        body = body.removeprefix(mark)
+    stream.seek(len(head) - len(body))
+    return stream
+
+
+def _faithful_bytes(source: Source) -> bool:
+    """True when the incremental parser reads the file's strings as ``Source.json`` does."""
+    tail = b""
+    for chunk in source.chunks():
+        window = tail + bytes(chunk)
+        if _UNFAITHFUL.search(window):
+            return False
+        tail = window[-_OVERLAP:]
+    return True
+
+
+@dataclass
+class PackageOutline:
+    """What is known of a package before its grants are read: its metadata, how many items
+    its ``grants`` list has, and the items that hold text too long to keep."""
+
+    meta: dict[str, Any]
+    grants: int
+    oversize_items: int
+
+
+def package_outline(source: Source) -> PackageOutline | None:
+    """One pass over the document's events (the grants are not built), or None when it cannot
+    be read a part at a time exactly as ``read_package`` reads it whole: not UTF-8, text the
+    whole read cleans, not a package with one ``grants`` list, or not JSON at all (``parse_json``
+    then says what is wrong)."""
+    try:
+        if source.encoding != "utf-8-sig" or not _faithful_bytes(source):
+            return None
+        meta: dict[str, Any] = {}
+        keys: list[str] = []
+        grants = oversize_items = 0
+        last_oversize = -1
+        builder: ijson.ObjectBuilder | None = None
+        depth = 0
+        with _package_bytes(source) as stream:
+            events = ijson.parse(stream, use_float=True)
+            if next(events)[:2] != ("", "start_map"):
+                return None
+            for prefix, event, value in events:
+                if builder is not None:  # a value of the metadata
+                    builder.event(event, value)
+                    depth += (event in ("start_map", "start_array")) - (
+                        event in ("end_map", "end_array")
+                    )
+                    if depth == 0:
+                        meta[keys[-1]], builder = builder.value, None
+                elif prefix == "grants.item":
+                    grants += event not in ("end_map", "end_array", "map_key")
+                elif prefix.startswith("grants.item."):
+                    if event == "string" and len(value) > limits.MAX_FIELD_CHARS:
+                        oversize_items += last_oversize != grants
+                        last_oversize = grants
+                elif prefix == "grants":
+                    if event not in ("start_array", "end_array"):
+                        return None  # not a list: read whole, and rejected
+                elif prefix == "" and event == "map_key":
+                    keys.append(value)
+                    if value != "grants":
+                        builder = ijson.ObjectBuilder()
+        if keys.count("grants") != 1:
+            return None
+        return PackageOutline(meta, grants, oversize_items)
+    except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeError, ValueError):
+        return None
+
+
+def package_grants(source: Source, size: int) -> Iterator[list[Any]]:
+    """The package's grants, ``size`` at a time (``package_outline`` first said it can)."""
+    with _package_bytes(source) as stream:
+        batch: list[Any] = []
+        for grant in ijson.items(stream, "grants.item", use_float=True):
+            batch.append(grant)
+            if len(batch) == size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+
+def opens_grants_list(source: Source, size: int = 1 << 17) -> bool:
+    """True when the document's first ``size`` bytes show a JSON object whose ``grants`` key
+    opens a list: a package, known without reading the rest (which ``Source.json`` would)."""
+    head = source.start(size + 16)
+    for mark in _BOMS:
+        head = head.removeprefix(mark)
+    try:
+        events = ijson.parse(io.BytesIO(head[:size]))
+        if next(events)[:2] != ("", "start_map"):
+            return False
+        for prefix, event, value in events:
+            if (prefix, event, value) == ("", "map_key", "grants"):
+                return next(events)[:2] == ("grants", "start_array")
+    except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeError, ValueError, StopIteration):
+        return False
+    return False
