@@ -81,13 +81,18 @@ def stripped_cells(values: pd.Series) -> list[str | None]:
     return [(v.strip() or None) if type(v) is str else _other_text(v) for v in _cells(values)]
 
 
+def stripped_array(array: pa.Array) -> pa.Array:
+    """Each value of an Arrow string array stripped, and null where blank."""
+    stripped = trimmed(array)
+    return pc.if_else(_blank_arrow(stripped), None, stripped)
+
+
 def stripped_text(values: pd.Series) -> pd.Series:
     """``values.astype("string").str.strip()`` with blanks as <NA>, as a ``string`` Series."""
     array = arrow_text(values)
     if array is None:
         return per_distinct(values, _stripped_text)
-    stripped = trimmed(array)
-    result = pc.if_else(_blank_arrow(stripped), None, stripped)
+    result = stripped_array(array)
     if _is_arrow(values) and pc.all(pc.string_is_ascii(result)).as_py() is not False:
         # Arrow text stays Arrow, so the readers' .str calls run in Arrow's kernels; only
         # ASCII text, where Arrow's regular expressions read as Python's do.
@@ -152,3 +157,34 @@ def _quoted_text(values: pd.Series, width: int) -> pd.Series:
 
     quoted = ["'" + v[:width] + "'" if type(v) is str else other(v) for v in _cells(values)]
     return pd.Series(quoted, index=values.index, dtype="string")
+
+
+PYTHON_ASCII_SPACE = "[\t\n\x0b\x0c\r\x1c-\x1f ]"
+"""What Python's ``\\s`` matches in ASCII text, for Arrow's regular expressions (whose
+``\\s`` leaves out the vertical tab and the separators ``\\x1c``-``\\x1f``)."""
+
+
+def ascii_text(values: pd.Series) -> pa.Array | None:
+    """The column as one Arrow string array when every value is ASCII text (or missing): the
+    text on which Arrow's regular expressions (``\\d``, ``\\w``) read as Python's do. None
+    otherwise: then the caller's pandas path reads it."""
+    array = arrow_text(values)
+    if array is None or pc.all(pc.string_is_ascii(array)).as_py() is False:
+        return None
+    return array
+
+
+def matching(array: pa.Array, pattern: str) -> np.ndarray:
+    """Where ``pattern`` is found in each value (missing values: no), as a bool array."""
+    return np.asarray(pc.fill_null(pc.match_substring_regex(array, pattern), False), dtype=bool)
+
+
+def stripped_lengths(values: pd.Series) -> pd.Series | None:
+    """``stripped_text(values).str.len()`` as float64 (NaN for blanks) when the column is
+    text that Arrow holds, else None."""
+    array = arrow_text(values)
+    if array is None:
+        return None
+    stripped = trimmed(array)
+    lengths = pc.if_else(pc.fill_null(pc.equal(stripped, ""), True), None, pc.utf8_length(stripped))
+    return pd.Series(lengths.to_numpy(zero_copy_only=False), index=values.index, dtype="float64")

@@ -16,12 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import String
 
 from data_pipeline import limits
+from data_pipeline.distinct_values import per_distinct
 from data_pipeline.formats.base import Money, WarningCollector, quoted
 from data_pipeline.formats.threesixtygiving_schema import currency_codes
 from data_pipeline.formats.threesixtygiving_transform import (
@@ -31,7 +34,14 @@ from data_pipeline.formats.threesixtygiving_transform import (
     parse_event_dates,
     text,
 )
-from data_pipeline.text_cells import arrow_text
+from data_pipeline.text_cells import (
+    PYTHON_ASCII_SPACE,
+    arrow_text,
+    ascii_text,
+    matching,
+    stripped_lengths,
+    trimmed,
+)
 from data_pipeline.transform import (
     MONTH_FIRST,
     UNSETTLED,
@@ -106,6 +116,14 @@ class GrantChecks:
         self.warnings.add(mask, self.title(key), kind, message, values)
 
 
+def _reason(mask: pd.Series, build: Callable[[], pd.Series]) -> pd.Series:
+    """The reasons ``build()`` gives, only worked out when ``mask`` finds a row: a check that
+    finds nothing is only logged as made, and its reasons are never read."""
+    if bool(mask.any()):
+        return build()
+    return pd.Series(None, index=mask.index, dtype=object)
+
+
 def _changed_form(raw: pd.Series, standard: pd.Series) -> pd.Series:
     """Values read, but not written as the standard writes them."""
     return (text(raw) != standard.astype("string")).fillna(False).astype(bool)
@@ -113,8 +131,15 @@ def _changed_form(raw: pd.Series, standard: pd.Series) -> pd.Series:
 
 def _iso(dates: pd.Series) -> pd.Series:
     """``datetime.date`` values (None where missing) as YYYY-MM-DD text."""
+    return per_distinct(dates, _iso_each)
+
+
+def _iso_each(dates: pd.Series) -> pd.Series:
     text_dates = pd.to_datetime(dates, errors="coerce").dt.strftime("%Y-%m-%d")
     return text_dates.astype(object).where(text_dates.notna(), None)
+
+
+_AMBIGUOUS = " could be day/month or month/day, and the file's other dates do not settle which"
 
 
 def _repair_award_date(canonical: pd.DataFrame, order: str, checks: GrantChecks) -> None:
@@ -127,10 +152,12 @@ def _repair_award_date(canonical: pd.DataFrame, order: str, checks: GrantChecks)
     checks.reject(
         ambiguous,
         AWARD_DATE,
-        quoted(raw)
-        + " could be day/month or month/day, and the file's other dates do not settle which",
+        _reason(ambiguous, lambda: quoted(raw) + _AMBIGUOUS),
     )
-    checks.reject(invalid & ~ambiguous, AWARD_DATE, quoted(raw) + " is not a date")
+    not_a_date = invalid & ~ambiguous
+    checks.reject(
+        not_a_date, AWARD_DATE, _reason(not_a_date, lambda: quoted(raw) + " is not a date")
+    )
     checks.warn(
         parsed.notna() & ~_is_iso_text(raw),
         AWARD_DATE,
@@ -171,9 +198,15 @@ def _repair_amounts(canonical: pd.DataFrame, checks: GrantChecks) -> None:
     blank = is_blank(raw)
     invalid = pence.isna() & ~blank  # placeholders such as 'N/A' too
     checks.reject(blank, AMOUNT, checks.required(AMOUNT))
-    checks.reject(invalid, AMOUNT, quoted(raw) + " is not an amount of money")
+    checks.reject(
+        invalid, AMOUNT, _reason(invalid, lambda: quoted(raw) + " is not an amount of money")
+    )
     negative = (pence < 0).fillna(False).astype(bool)
-    checks.reject(negative, AMOUNT, quoted(raw) + " is negative; amounts must be zero or more")
+    checks.reject(
+        negative,
+        AMOUNT,
+        _reason(negative, lambda: quoted(raw) + " is negative; amounts must be zero or more"),
+    )
     _note_money_repairs(raw, pence, AMOUNT, checks)
     canonical[AMOUNT] = _pounds(pence).where(pence.notna(), raw)
     for key in OPTIONAL_AMOUNTS:
@@ -187,9 +220,18 @@ def _repair_amounts(canonical: pd.DataFrame, checks: GrantChecks) -> None:
         canonical[key] = _pounds(pence).where(pence.notna() & ~negative, None)
 
 
+def _plain_numbers(raw: pd.Series) -> pd.Series:
+    """Values written as a plain number (``-12``, ``3.5``; ``.00`` ignored at the end)."""
+    array = ascii_text(raw)
+    if array is None:
+        written = text(raw).str.replace(r"\.0+$", "", regex=True)
+        return written.str.fullmatch(r"-?\d+(\.\d+)?").fillna(False).astype(bool)
+    written_array = pc.replace_substring_regex(trimmed(array), r"\.0+$", "")
+    return pd.Series(matching(written_array, r"^-?\d+(\.\d+)?$"), index=raw.index)
+
+
 def _note_money_repairs(raw: pd.Series, pence: pd.Series, key: str, checks: GrantChecks) -> None:
-    written = text(raw).str.replace(r"\.0+$", "", regex=True)
-    plain = written.str.fullmatch(r"-?\d+(\.\d+)?").fillna(False).astype(bool)
+    plain = _plain_numbers(raw)
     checks.warn(
         pence.notna() & ~plain & ~is_blank(raw),
         key,
@@ -201,6 +243,16 @@ def _note_money_repairs(raw: pd.Series, pence: pd.Series, key: str, checks: Gran
 
 def _pounds(pence: pd.Series) -> pd.Series:
     """Pence as the decimal text of pounds (exact: no float rounding)."""
+    if isinstance(pence.dtype, pd.Int64Dtype):
+        array = pa.array(pence.array, type=pa.int64())
+        size = pc.abs(array)
+        whole = pc.divide(size, 100)
+        cents = pc.cast(pc.subtract(size, pc.multiply(whole, 100)), pa.string())
+        cents = pc.utf8_lpad(cents, 2, "0")
+        sign = pc.if_else(pc.less(array, 0), "-", "")
+        pounds = pc.binary_join_element_wise(sign, pc.cast(whole, pa.string()), ".", cents, "")
+        cells = pounds.to_numpy(zero_copy_only=False)
+        return pd.Series(cells, index=pence.index, dtype=object).where(pence.notna(), pd.NA)
     whole = pence.abs() // 100
     sign = pence.lt(0).map({True: "-", False: ""}).astype("string")
     return (
@@ -269,19 +321,21 @@ def _repair_text(canonical: pd.DataFrame, checks: GrantChecks) -> None:
     )
     canonical["title"] = title.where(~untitled, "Untitled grant")
     for key in NAMES:
-        length = text(canonical[key]).str.len()
+        length = _lengths(canonical[key])
         # Longer than MAX_FIELD_CHARS is already rejected where the file is read.
         too_long = length.gt(limits.MAX_NAME_CHARS) & length.le(limits.MAX_FIELD_CHARS)
+        too_long = too_long.fillna(False).astype(bool)
         checks.reject(
-            too_long.fillna(False).astype(bool),
+            too_long,
             key,
-            "is "
-            + length.astype("string")
-            + f" characters long; at most {limits.MAX_NAME_CHARS:,} are accepted",
+            _reason(
+                too_long,
+                partial(_length_reason, canonical[key], f"at most {limits.MAX_NAME_CHARS:,}"),
+            ),
         )
     for key in ORG_IDS:
         raw = canonical[key]
-        broken = text(raw).str.contains(r"\s", regex=True).fillna(False).astype(bool)
+        broken = _has_space(raw)
         checks.warn(
             broken,
             key,
@@ -289,16 +343,19 @@ def _repair_text(canonical: pd.DataFrame, checks: GrantChecks) -> None:
             "spaces and line breaks inside organisation identifiers were removed",
             raw,
         )
-        canonical[key] = raw.where(~broken, text(raw).str.replace(r"\s+", "", regex=True))
+        if broken.any():
+            canonical[key] = raw.where(~broken, text(raw).str.replace(r"\s+", "", regex=True))
+        else:
+            canonical[key] = raw.where(~broken, text(raw))  # as above: the same dtype
     for key, (table, column) in LIMITED.items():
         kind = table.c[column].type
         limit = getattr(kind, "length", None)
         if not isinstance(kind, String) or not limit:
             continue
-        length = text(canonical[key]).str.len()
-        too_long = (length > limit).fillna(False).astype(bool)
+        too_long = (_lengths(canonical[key]) > limit).fillna(False).astype(bool)
         if not too_long.any():
             continue
+        length = text(canonical[key]).str.len()
         if key == "id":
             checks.reject(
                 too_long,
@@ -316,6 +373,29 @@ def _repair_text(canonical: pd.DataFrame, checks: GrantChecks) -> None:
                 canonical[key],
             )
             canonical[key] = canonical[key].where(~too_long, None)
+
+
+def _lengths(values: pd.Series) -> pd.Series:
+    """Each value's length once stripped (missing for blanks), to compare with a limit."""
+    lengths = stripped_lengths(values)
+    return text(values).str.len() if lengths is None else lengths
+
+
+def _length_reason(values: pd.Series, accepted: str) -> pd.Series:
+    return (
+        "is "
+        + text(values).str.len().astype("string")
+        + f" characters long; {accepted} are accepted"
+    )
+
+
+def _has_space(values: pd.Series) -> pd.Series:
+    """``text(values).str.contains(r"\\s")``: a space or line break inside a value."""
+    array = ascii_text(values)
+    if array is None:
+        return text(values).str.contains(r"\s", regex=True).fillna(False).astype(bool)
+    found = matching(trimmed(array), PYTHON_ASCII_SPACE)
+    return pd.Series(found, index=values.index)
 
 
 def _check_counterparties(canonical: pd.DataFrame, checks: GrantChecks) -> None:

@@ -14,11 +14,12 @@ from collections.abc import Callable, Mapping
 from functools import partial
 
 import pandas as pd
+import pyarrow.compute as pc
 from sqlalchemy import Table
 
 from data_pipeline.config import Config
 from data_pipeline.distinct_values import per_distinct
-from data_pipeline.text_cells import blank_cells, stripped_text
+from data_pipeline.text_cells import arrow_text, blank_cells, stripped_array, stripped_text
 from data_pipeline.transform import (
     financial_year,
     geo_type_from_code,
@@ -101,6 +102,14 @@ def text(values: pd.Series) -> pd.Series:
 
 def join_items(pieces: list[pd.Series], index: pd.Index) -> pd.Series:
     """Join the non-blank pieces of each row with ``;``, in item order."""
+    arrays = [arrow_text(piece.reindex(index)) for piece in pieces]
+    if arrays and all(array is not None for array in arrays):
+        stripped = [stripped_array(array) for array in arrays if array is not None]
+        joined_array = stripped[0]
+        for piece_array in stripped[1:]:
+            both = pc.binary_join_element_wise(joined_array, piece_array, ";")  # null if either
+            joined_array = pc.coalesce(both, joined_array, piece_array)
+        return pd.Series(pd.array(joined_array, dtype="string"), index=index)
     joined = pd.Series(pd.NA, index=index, dtype="string")
     for piece in pieces:
         piece = text(piece.reindex(index))
@@ -186,6 +195,11 @@ def route_of(
     """The commissioning route: the first configured route with a keyword that starts a word
     of the programme title, funding types or classification titles (any case); else
     ``grant``. Matching word starts keeps "pool" out of "Liverpool"."""
+    route = partial(_first_route, route_keywords=route_keywords)
+    columns = (programme_titles, funding_types, classification_titles)
+    found = _per_distinct_joined(columns, " | ", route)
+    if found is not None:
+        return found
     haystack = (
         programme_titles.astype("string").fillna("")
         + " | "
@@ -193,7 +207,24 @@ def route_of(
         + " | "
         + classification_titles.astype("string").fillna("")
     )
-    return per_distinct(haystack, partial(_first_route, route_keywords=route_keywords))
+    return per_distinct(haystack, route)
+
+
+def _per_distinct_joined(
+    columns: tuple[pd.Series, ...], separator: str, parse: Callable[[pd.Series], pd.Series]
+) -> pd.Series | None:
+    """``parse`` of each row's texts joined with ``separator`` (missing ones as ""), as
+    ``a.astype("string").fillna("") + separator + ...`` joins them, run once per distinct
+    joined text; None when a column holds anything but text."""
+    arrays = [arrow_text(column) for column in columns]
+    if any(array is None for array in arrays):
+        return None
+    joined = pc.binary_join_element_wise(*(pc.fill_null(a, "") for a in arrays), separator)
+    encoded = pc.dictionary_encode(joined)
+    uniques = pd.Series(encoded.dictionary.to_pylist(), dtype="string")
+    parsed = parse(uniques)
+    positions = encoded.indices.to_numpy(zero_copy_only=False)
+    return parsed.iloc[positions].set_axis(columns[0].index)
 
 
 def _first_route(haystack: pd.Series, route_keywords: Mapping[str, tuple[str, ...]]) -> pd.Series:
@@ -221,12 +252,16 @@ def is_pc_research(
     programmes = {c.strip().upper() for c in config.pc_research_programme_codes}
     wanted = {c.strip().upper() for c in config.pc_research_classification_codes}
     by_programme = programme_codes.astype("string").str.strip().str.upper().isin(programmes)
-    joined = (
-        classification_codes.astype("string").fillna("")
-        + ";"
-        + classifications.astype("string").fillna("")
-    )
-    by_classification = per_distinct(joined, partial(_names_any, wanted=wanted))
+    names_any = partial(_names_any, wanted=wanted)
+    both = (classification_codes, classifications)
+    by_classification = _per_distinct_joined(both, ";", names_any)
+    if by_classification is None:
+        joined = (
+            classification_codes.astype("string").fillna("")
+            + ";"
+            + classifications.astype("string").fillna("")
+        )
+        by_classification = per_distinct(joined, names_any)
     by_classification = by_classification.reindex(programme_codes.index, fill_value=False)
     return (by_programme.fillna(False).astype(bool) | by_classification.astype(bool)).astype(bool)
 
