@@ -34,7 +34,7 @@ from data_pipeline.formats.base import (
     reject_records,
     whole_file,
 )
-from warehouse.db import bulk_load_settings
+from warehouse.db import bulk_load_settings, one_load_at_a_time
 from warehouse.marts import refresh_marts
 from warehouse.schema import (
     meta_audit_log,
@@ -151,7 +151,7 @@ def load_file(
         return _rejected_whole(engine, path, name, format_id, problem, load_run_id)
     progress("loading", 0.6)
     try:
-        with engine.begin() as conn, bulk_load_settings(conn):
+        with engine.begin() as conn, one_load_at_a_time(conn), bulk_load_settings(conn):
             result = _write(conn, source, stream, load_run_id, fingerprint, progress)
     except SQLAlchemyError as error:
         # The transaction has been rolled back: the warehouse is as it was.

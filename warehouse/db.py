@@ -69,6 +69,41 @@ def bulk_load_settings(conn: Connection) -> Iterator[None]:
             conn.exec_driver_sql(f"PRAGMA cache_size = {before}")
 
 
+LOAD_LOCK_KEY = 3602126
+"""The PostgreSQL advisory lock a load holds for its transaction (any fixed number)."""
+LOAD_WAIT_MS = 15 * 60 * 1000
+"""How long a load on SQLite waits for another load to commit before it gives up."""
+
+
+@contextmanager
+def one_load_at_a_time(conn: Connection) -> Iterator[None]:
+    """Wait until no other load's transaction is open, and make later loads wait for this
+    one: call it first in a load's transaction, before anything is read.
+
+    Two loads at once would each decide what to write from a warehouse without the other's
+    uncommitted rows: the same file's record written twice, or a first load's rows written
+    straight into a table the other load has just filled; the second load then fails on a
+    unique key. On PostgreSQL the load takes a transaction-level advisory lock, released when
+    it commits or rolls back. On SQLite it begins its transaction by taking the write lock
+    (``BEGIN IMMEDIATE``; the driver would begin only at the first write, after the reads),
+    waiting up to ``LOAD_WAIT_MS`` for it rather than the connection's 30 s."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOAD_LOCK_KEY})")
+        yield
+        return
+    raw = conn.connection.dbapi_connection
+    if conn.dialect.name != "sqlite" or raw is None or raw.in_transaction:
+        yield
+        return
+    before = int(conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one())
+    conn.exec_driver_sql(f"PRAGMA busy_timeout = {LOAD_WAIT_MS}")
+    try:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    finally:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {before}")
+    yield
+
+
 def upgrade_schema(engine: Engine) -> None:
     """Create or upgrade the schema to the latest Alembic revision."""
     from alembic import command
