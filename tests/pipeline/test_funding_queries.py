@@ -29,6 +29,7 @@ from tests.sql_statements import statements_sent
 from warehouse.queries import funding
 from warehouse.queries.charts import CHART_QUERIES, filter_options
 from warehouse.queries.filters import Filters
+from warehouse.queries.grant_sources import grant_files
 from warehouse.queries.grants_table import (
     WITHHELD,
     count_grants,
@@ -263,6 +264,27 @@ def test_charts_and_filter_options_read_marts_never_the_grants_themselves(
             filter_options(loaded, "funding", name, filters)
     assert seen
     assert not [statement for statement in seen if "fct_grants" in statement]
+
+
+def test_the_charts_publishers_read_the_grants_files_from_an_index_alone(
+    loaded: Engine,
+) -> None:
+    """The one read of the grants themselves behind the charts' source lines (which files hold
+    each funder's grants by year) runs off one index, in its order: at a million grants that
+    is 0.2 s, where reading each grant from the table and sorting took 1.5-3 s, in each server
+    process and for each chart asked at once before the first answer was kept."""
+    with statements_sent(loaded) as seen:
+        files = grant_files(loaded)
+    assert len(files) == 4  # funder and year in pounds: Council 2023/24, 2024/25; ICB; Institute
+    (grouped,) = [statement for statement in seen if "fct_grants" in statement]
+    if loaded.dialect.name != "sqlite":
+        return  # PostgreSQL's plan depends on its statistics; the index is the same
+    with loaded.connect() as conn:
+        plan = " / ".join(
+            str(row[-1]) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {grouped}", ("GBP",))
+        )
+    assert "COVERING INDEX" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan
 
 
 # ---- the grants table -------------------------------------------------------------------------
