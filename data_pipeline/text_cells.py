@@ -145,7 +145,13 @@ def _placeholder_cells(values: pd.Series, placeholders: frozenset[str]) -> pd.Se
 
 def quoted_text(values: pd.Series, width: int) -> pd.Series:
     """``"'" + values.astype("string").fillna("").str.slice(0, width) + "'"``."""
-    return per_distinct(values, partial(_quoted_text, width=width))
+    array = arrow_text(values)
+    if array is None:
+        return per_distinct(values, partial(_quoted_text, width=width))
+    # Arrow slices by code point, as Python does.
+    cut = pc.utf8_slice_codeunits(pc.fill_null(array, ""), 0, width)
+    quoted = pc.binary_join_element_wise("'", cut, "'", "")
+    return pd.Series(pd.array(quoted, dtype="string"), index=values.index)
 
 
 def _quoted_text(values: pd.Series, width: int) -> pd.Series:

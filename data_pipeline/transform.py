@@ -54,13 +54,18 @@ def parse_money_pence(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     array = arrow_text(values)
     if array is None:
         return per_distinct(values, _parse_money_pence)
-    stripped = trimmed(array)
-    plain = np.asarray(pc.fill_null(pc.match_substring_regex(stripped, _PLAIN_MONEY), False))
-    blank = np.asarray(pc.fill_null(pc.equal(stripped, ""), True), dtype=bool)
+    # Each distinct value read once (a large file repeats its amounts), then spread.
+    encoded = pc.dictionary_encode(array)
+    stripped = trimmed(encoded.dictionary)
+    plain_distinct = pc.fill_null(pc.match_substring_regex(stripped, _PLAIN_MONEY), False)
+    blank_distinct = pc.fill_null(pc.equal(stripped, ""), True)
     # float64 then x100 and round half to even: the tolerant parse's own arithmetic.
-    number = pc.cast(pc.if_else(plain, stripped, None), pa.float64())
-    pence_array = pc.cast(pc.round(pc.multiply(number, 100.0)), pa.int64())
-    pence = pd.array(pence_array, dtype="Int64")
+    number = pc.cast(pc.if_else(plain_distinct, stripped, None), pa.float64())
+    pence_distinct = pc.cast(pc.round(pc.multiply(number, 100.0)), pa.int64())
+    indices = encoded.indices
+    plain = np.asarray(pc.fill_null(pc.take(plain_distinct, indices), False), dtype=bool)
+    blank = np.asarray(pc.fill_null(pc.take(blank_distinct, indices), True), dtype=bool)
+    pence = pd.array(pc.take(pence_distinct, indices), dtype="Int64")
     invalid = np.zeros(len(values), dtype=bool)
     rest = ~plain & ~blank
     if rest.any():
@@ -406,6 +411,10 @@ def split_list(values: pd.Series, separator: str = ";") -> pd.Series:
 
 def parse_bool(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Yes/No, Y/N, True/False, 1/0 to booleans. Returns (boolean Series, invalid_mask)."""
+    return per_distinct(values, _parse_bool)
+
+
+def _parse_bool(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     text = values.astype("string").str.strip().str.lower()
     blank = blank_mask(values)
     mapping = {

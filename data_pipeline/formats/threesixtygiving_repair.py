@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -142,8 +143,48 @@ def _iso_each(dates: pd.Series) -> pd.Series:
 _AMBIGUOUS = " could be day/month or month/day, and the file's other dates do not settle which"
 
 
+_AWARD_DATES_READ = (
+    "award dates not written YYYY-MM-DD were read (dd/mm/yyyy, Excel serials; a month "
+    "and year alone as the month's first day)"
+)
+_STRICT_ISO = r"^(1[7-9]|2[01])\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+"""A date as the standard writes it, in years pandas' dates hold."""
+
+
+def _strict_iso_dates(raw: pd.Series) -> tuple[pd.Series, pd.Series] | None:
+    """The strict, fast read of a date column: when every value is blank or a real date
+    written YYYY-MM-DD (as a clean file's are), each as ``_iso`` writes it (None where blank)
+    and the blank mask (``is_blank``); else None, for ``parse_dates``' tolerant read. Only
+    the column's distinct values are looked at."""
+    array = arrow_text(raw)
+    if array is None:
+        return None
+    stripped = trimmed(array)
+    blank = pc.fill_null(pc.equal(stripped, ""), True)
+    written = pc.if_else(blank, None, stripped)
+    distinct = pc.unique(written).drop_null()
+    if not _all_true(pc.string_is_ascii(distinct)):
+        return None
+    if not _all_true(pc.match_substring_regex(distinct, _STRICT_ISO)):
+        return None
+    # Arrow's strptime rolls 2019-02-30 on to March: a real date is written back the same.
+    dates = pc.strptime(distinct, format="%Y-%m-%d", unit="s", error_is_null=True)
+    if not _all_true(pc.equal(dates.cast(pa.date32()).cast(pa.string()), distinct)):
+        return None
+    iso = pd.Series(written.to_numpy(zero_copy_only=False), index=raw.index, dtype=object)
+    return iso, pd.Series(np.asarray(blank, dtype=bool), index=raw.index)
+
+
+def _all_true(found: pa.Array) -> bool:
+    return found.null_count == 0 and pc.all(found).as_py() is not False
+
+
 def _repair_award_date(canonical: pd.DataFrame, order: str, checks: GrantChecks) -> None:
     raw = canonical[AWARD_DATE]
+    strict = _strict_iso_dates(raw)
+    if strict is not None:
+        _strict_award_dates(canonical, checks, *strict)
+        return
     parsed, _ = parse_dates(raw, order=order)
     blank = is_blank(raw)
     invalid = parsed.isna() & ~blank  # placeholders such as 'N/A' too
@@ -162,11 +203,30 @@ def _repair_award_date(canonical: pd.DataFrame, order: str, checks: GrantChecks)
         parsed.notna() & ~_is_iso_text(raw),
         AWARD_DATE,
         "repaired",
-        "award dates not written YYYY-MM-DD were read (dd/mm/yyyy, Excel serials; a month "
-        "and year alone as the month's first day)",
+        _AWARD_DATES_READ,
         raw,
     )
     canonical[AWARD_DATE] = _iso(parsed).where(parsed.notna(), raw)
+
+
+def _strict_award_dates(
+    canonical: pd.DataFrame, checks: GrantChecks, iso: pd.Series, blank: pd.Series
+) -> None:
+    """``_repair_award_date`` of a column ``_strict_iso_dates`` read: the same checks, of
+    which only the blank one can find anything, and the same values written back."""
+    raw = canonical[AWARD_DATE]
+    none = pd.Series(False, index=raw.index)
+    checks.reject(blank, AWARD_DATE, checks.required(AWARD_DATE))
+    checks.reject(none, AWARD_DATE, _reason(none, lambda: raw))  # could be either way
+    checks.reject(none, AWARD_DATE, _reason(none, lambda: raw))  # is not a date
+    checks.warn(
+        none,
+        AWARD_DATE,
+        "repaired",
+        _AWARD_DATES_READ,
+        raw,
+    )
+    canonical[AWARD_DATE] = iso.where(~blank, raw)
 
 
 def _is_iso_text(values: pd.Series) -> pd.Series:
@@ -176,6 +236,13 @@ def _is_iso_text(values: pd.Series) -> pd.Series:
 def _repair_optional_dates(canonical: pd.DataFrame, order: str, checks: GrantChecks) -> None:
     for key, end in PLANNED_DATES:
         raw = canonical[key]
+        strict = _strict_iso_dates(raw)
+        if strict is not None:
+            none = pd.Series(False, index=raw.index)
+            checks.warn(none, key, "blanked", "values that are not dates were left blank", raw)
+            checks.warn(none, key, "repaired", "dates not written YYYY-MM-DD were read", raw)
+            canonical[key] = raw.where(none, strict[0]).where(~none, None)
+            continue
         partial_form = text(raw).str.fullmatch(r"\d{4}(-\d{2})?").fillna(False).astype(bool)
         full, full_bad = parse_dates(raw.where(~partial_form), order=order)
         _, partial_bad = parse_event_dates(raw.where(partial_form), end=end)
@@ -244,15 +311,20 @@ def _note_money_repairs(raw: pd.Series, pence: pd.Series, key: str, checks: Gran
 def _pounds(pence: pd.Series) -> pd.Series:
     """Pence as the decimal text of pounds (exact: no float rounding)."""
     if isinstance(pence.dtype, pd.Int64Dtype):
-        array = pa.array(pence.array, type=pa.int64())
+        # Each distinct amount written once, then spread.
+        encoded = pc.dictionary_encode(pa.array(pence.array, type=pa.int64()))
+        array = encoded.dictionary
         size = pc.abs(array)
         whole = pc.divide(size, 100)
         cents = pc.cast(pc.subtract(size, pc.multiply(whole, 100)), pa.string())
         cents = pc.utf8_lpad(cents, 2, "0")
         sign = pc.if_else(pc.less(array, 0), "-", "")
         pounds = pc.binary_join_element_wise(sign, pc.cast(whole, pa.string()), ".", cents, "")
-        cells = pounds.to_numpy(zero_copy_only=False)
-        return pd.Series(cells, index=pence.index, dtype=object).where(pence.notna(), pd.NA)
+        written = np.empty(len(pounds) + 1, dtype=object)
+        written[:-1] = pounds.to_numpy(zero_copy_only=False)
+        written[-1] = pd.NA
+        at = np.asarray(pc.fill_null(encoded.indices, len(pounds)), dtype=np.intp)
+        return pd.Series(written[at], index=pence.index, dtype=object)
     whole = pence.abs() // 100
     sign = pence.lt(0).map({True: "-", False: ""}).astype("string")
     return (
