@@ -9,11 +9,10 @@ at a time); and each organisation's details as last given (``last_given``, in th
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from data_pipeline.extract import ROW
@@ -115,22 +114,24 @@ REPEATED_ID_CHECK: Check = (("repeated-id", "id"), 0)
 class RepeatedIds:
     """``separate_repeated_ids`` over a file read a batch at a time. Lines are told apart by a
     64-bit hash of their id and of their values (a whole-file read numbers distinct rows
-    instead); ids by a hash too, so what is kept between batches is a few numbers a line."""
+    instead); ids by a hash too, so what is kept between batches is a few numbers a line
+    (36 bytes of arrays, sorted by hash and merged in place of a re-sort each batch)."""
 
     def __init__(self) -> None:
         self._pairs = np.empty(0, dtype=np.uint64)  # sorted hashes of (id, values)
-        self._pair_rows = np.empty(0, dtype=np.int64)  # the row each was first seen on
+        self._pair_rows = np.empty(0, dtype=np.int32)  # the row each was first seen on
         self._ids = np.empty(0, dtype=np.uint64)  # sorted hashes of ids
-        self._lines = np.empty(0, dtype=np.int64)  # distinct lines of each id
+        self._lines = np.empty(0, dtype=np.int32)  # distinct lines of each id
         self._pence = np.empty(0, dtype=np.int64)  # their amounts
-        self._first_rows = np.empty(0, dtype=np.int64)  # each id's first line
-        # Each id's first line's id, quoted, by position: Arrow text, a third of Python's.
-        self._first_shown: list[pa.Array] = []
-        self._shown = 0
-        self._first_position = np.empty(0, dtype=np.int64)
-        self._later: list[tuple[int | None, str]] = []  # (row, quoted id) of the second line on
+        self._first_rows = np.empty(0, dtype=np.int32)  # each id's first line
+        # An id's first line's id, quoted, only where it is not the quoted id its hash was
+        # made of (stripped text): every other one is written again from a later line's id.
+        self._unlike: dict[int, str] = {}
+        # The note's examples, (row, quoted id) of each repeated id's first line and of every
+        # later one: only the first few by row are ever shown, so only they are kept.
+        self._examples: list[tuple[int | None, str]] = []
         self._keys = np.empty(0, dtype=np.uint64)  # sorted hashes of the keys lines were given
-        self._key_rows = np.empty(0, dtype=np.int64)  # the row given each
+        self._key_rows = np.empty(0, dtype=np.int32)  # the row given each
 
     def separate(
         self,
@@ -188,8 +189,11 @@ class RepeatedIds:
         self._reject_keys_taken(text(out.loc[index, "id"]), d_rows, checks, out.index)
         pence, _ = parse_money_pence(canonical.loc[index, AMOUNT])
         shown = quoted(canonical.loc[index, "id"]).tolist()
-        self._later.extend((int(r), s) for r, s, m in zip(d_rows, shown, later, strict=True) if m)
-        self._count(d_ids, d_rows, pence.fillna(0).to_numpy(dtype=np.int64), shown)
+        plain = quoted(chosen[index]).tolist()
+        self._count(d_ids, d_rows, pence.fillna(0).to_numpy(dtype=np.int64), shown, plain)
+        self._note_examples(
+            [(int(r), s) for r, s, m in zip(d_rows, shown, later, strict=True) if m]
+        )
         checks.warnings.calls.log(REPEATED_ID_CHECK[0], 0)
         return out
 
@@ -215,57 +219,74 @@ class RepeatedIds:
         rows: np.ndarray,
         pence: np.ndarray,
         shown: list[str],
+        plain: list[str],
     ) -> None:
+        """Count this batch's distinct lines to their ids; an id's first line becomes one of
+        the note's examples when a second line of it appears."""
         frame = pd.DataFrame({"id": ids, "lines": 1, "pence": pence, "row": rows})
         frame["shown"] = shown
+        frame["plain"] = plain
         per_id = frame.groupby("id", sort=False).agg(
             lines=("lines", "sum"),
             pence=("pence", "sum"),
             row=("row", "first"),
             shown=("shown", "first"),
+            plain=("plain", "first"),
         )
         keys = per_id.index.to_numpy(dtype=np.uint64)
+        lines = per_id["lines"].to_numpy()
         found = _positions(self._ids, keys)
         known = found >= 0
-        self._lines[found[known]] += per_id["lines"].to_numpy()[known]
-        self._pence[found[known]] += per_id["pence"].to_numpy()[known]
+        at = found[known]
+        before = np.zeros(len(keys), dtype=np.int64)
+        before[known] = self._lines[at]
+        self._lines[at] += lines[known]
+        self._pence[at] += per_id["pence"].to_numpy()[known]
+
+        # First lines of ids that have just become repeated: of an earlier batch, or this one.
+        earlier = known & (before == 1)
+        firsts = [
+            (int(row), self._unlike.pop(int(key), text_id))
+            for key, row, text_id in zip(
+                keys[earlier],
+                self._first_rows[found[earlier]],
+                per_id["plain"].to_numpy()[earlier],
+                strict=True,
+            )
+        ]
+        here = ~known & (lines > 1)
+        rows_here, shown_here = per_id["row"].to_numpy()[here], per_id["shown"][here]
+        firsts += list(zip(rows_here.tolist(), shown_here.tolist(), strict=True))
+        self._note_examples(firsts)
+
         fresh = per_id[~known]
-        positions = np.arange(self._shown, self._shown + len(fresh))
-        self._first_shown.append(pa.array(fresh["shown"].tolist(), type=pa.string()))
-        self._shown += len(fresh)
-        all_ids = np.concatenate([self._ids, keys[~known]])
-        order = np.argsort(all_ids, kind="stable")
-        self._ids = all_ids[order]
-        self._lines = np.concatenate([self._lines, fresh["lines"].to_numpy()])[order]
-        self._pence = np.concatenate([self._pence, fresh["pence"].to_numpy()])[order]
-        self._first_rows = np.concatenate([self._first_rows, fresh["row"].to_numpy()])[order]
-        self._first_position = np.concatenate([self._first_position, positions])[order]
+        unlike = (fresh["shown"] != fresh["plain"]).to_numpy() & (fresh["lines"] == 1).to_numpy()
+        unlike_ids, unlike_shown = fresh.index.to_numpy()[unlike], fresh["shown"][unlike]
+        self._unlike.update(zip(unlike_ids.tolist(), unlike_shown.tolist(), strict=True))
+        new = keys[~known]
+        order = np.argsort(new, kind="stable")
+        slots = np.searchsorted(self._ids, new[order])
+        self._ids = np.insert(self._ids, slots, new[order])
+        self._lines = np.insert(self._lines, slots, fresh["lines"].to_numpy()[order])
+        self._pence = np.insert(self._pence, slots, fresh["pence"].to_numpy()[order])
+        self._first_rows = _inserted(self._first_rows, slots, fresh["row"].to_numpy()[order])
+
+    def _note_examples(self, found: Sequence[tuple[int | None, str]]) -> None:
+        if found:
+            self._examples = sorted([*self._examples, *found])[: WarningCollector.EXAMPLES]
 
     def note(self, title: str) -> FileWarning | None:
         """The whole file's warning about lines that share an id but differ, or None."""
         repeated = self._lines > 1
         if not repeated.any():
             return None
-        shown = pa.chunked_array(self._first_shown, type=pa.string())
-        positions = pa.array(self._first_position[repeated])
-        first: list[tuple[int | None, str]] = list(
-            zip(
-                self._first_rows[repeated].tolist(),
-                shown.take(positions).to_pylist(),
-                strict=True,
-            )
-        )
-        examples = sorted(first + self._later)[: WarningCollector.EXAMPLES]
+        lines = int(self._lines[repeated].sum())
         return FileWarning(
             "repeated-id",
             title,
-            repeated_id_note(
-                int(self._lines[repeated].sum()),
-                int(self._pence[repeated].sum()),
-                int(repeated.sum()),
-            ),
-            int(self._lines[repeated].sum()),
-            examples,
+            repeated_id_note(lines, int(self._pence[repeated].sum()), int(repeated.sum())),
+            lines,
+            list(self._examples),
         )
 
 
@@ -298,6 +319,18 @@ def _lookup(
 def _merged(
     keys: np.ndarray, values: np.ndarray, new_keys: np.ndarray, new_values: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    all_keys = np.concatenate([keys, new_keys])
-    order = np.argsort(all_keys, kind="stable")
-    return all_keys[order], np.concatenate([values, new_values])[order]
+    """Sorted ``keys`` and their ``values`` with ``new_keys`` (none of them in ``keys``, none
+    twice) and theirs put in order: one copy of each array, not a concatenation and a sort."""
+    order = np.argsort(new_keys, kind="stable")
+    slots = np.searchsorted(keys, new_keys[order])
+    return np.insert(keys, slots, new_keys[order]), _inserted(values, slots, new_values[order])
+
+
+def _inserted(values: np.ndarray, slots: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """``np.insert``, made wider first if ``new`` does not fit ``values``' type (row numbers
+    are kept as int32 until a file has more than 2**31 rows)."""
+    if len(new) and not np.can_cast(np.min_scalar_type(int(new.max())), values.dtype):
+        values = values.astype(np.int64)
+    if len(new) and not np.can_cast(np.min_scalar_type(int(new.min())), values.dtype):
+        values = values.astype(np.int64)
+    return np.insert(values, slots, new)
