@@ -140,6 +140,34 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def browser_cpu_seconds() -> float:
+    """Processor seconds used so far by this process's Chromium (every process below this
+    one whose command names chromium; other sessions' browsers are not counted)."""
+    parents: dict[int, int] = {}
+    commands: dict[int, bytes] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parents[int(entry.name)] = int(
+                (entry / "stat").read_text().rsplit(")", 1)[1].split()[1]
+            )
+            commands[int(entry.name)] = (entry / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue
+    ours, total = os.getpid(), 0.0
+    for pid, command in commands.items():
+        ancestor = parents.get(pid, 0)
+        while ancestor > 1 and ancestor != ours:
+            ancestor = parents.get(ancestor, 0)
+        if ancestor == ours and b"chrom" in command:
+            try:
+                total += _cpu_seconds(pid)
+            except OSError:
+                continue
+    return total
+
+
 def wait_for_warming(base: str, workers: list[int], within: float = 600) -> float:
     """Seconds until both workers have warmed their caches and drawn the first views: every
     first view comes drawn six times in a row (``benchmarks.lighthouse``; a worker starts
@@ -169,6 +197,10 @@ class PageLoads:
     seconds: list[float]
     warming_waited: float
     load_average: tuple[float, float]
+    # Processor seconds of each later visit, in Chromium and in the two workers: unlike the
+    # seconds on the clock, they hardly change with what else the machine is running.
+    browser_cpu: list[float]
+    server_cpu: list[float]
 
 
 def record_and_load(
@@ -185,10 +217,18 @@ def record_and_load(
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         context.add_cookies([{"name": VIEW_COOKIE, "value": INTERACTIVE, "url": base}])
         page = context.new_page()
+        workers = worker_pids(server.pid)
         before = os.getloadavg()[0]
+        browser_cpu: list[float] = []
+        server_cpu: list[float] = []
         for _ in range(visits + 1):
+            used = browser_cpu_seconds(), sum(_cpu_seconds(pid) for pid in workers)
             loads.append(open_page(page, base + "/funding"))
-        timed = PageLoads(loads, waited, (before, os.getloadavg()[0]))
+            browser_cpu.append(browser_cpu_seconds() - used[0])
+            server_cpu.append(sum(_cpu_seconds(pid) for pid in workers) - used[1])
+        timed = PageLoads(
+            loads, waited, (before, os.getloadavg()[0]), browser_cpu[1:], server_cpu[1:]
+        )
         for path in CALLBACK_PAGES:
             current = path
 
@@ -549,6 +589,11 @@ def main() -> int:
     print(f"| first (empty browser cache) | {first:.2f} |")
     print(f"| later visits, median of {len(loads) - 1} | {warm:.2f} |")
     print(f"| later visits, fastest and slowest | {min(loads[1:]):.2f}, {max(loads[1:]):.2f} |")
+    print(
+        f"\nProcessor seconds of a later visit (median): Chromium "
+        f"{statistics.median(page_loads.browser_cpu):.2f}, the two workers "
+        f"{statistics.median(page_loads.server_cpu):.2f}"
+    )
     record(
         "page load /funding",
         warm,
@@ -558,6 +603,8 @@ def main() -> int:
         target=PAGE_LOAD_TARGET_S,
         warming_waited=page_loads.warming_waited,
         load_average=page_loads.load_average[0],
+        browser_cpu=statistics.median(page_loads.browser_cpu),
+        server_cpu=statistics.median(page_loads.server_cpu),
     )
 
     print(f"\n### Worker memory: {workers} that served {pages} pages\n")
