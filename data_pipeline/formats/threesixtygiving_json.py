@@ -340,7 +340,7 @@ def opens_grants_list(source: Source, size: int = 1 << 17) -> bool:
             return False
         for prefix, event, value in events:
             if (prefix, event, value) == ("", "map_key", "grants"):
-                return next(events)[:2] == ("grants", "start_array")
+                return bool(next(events)[:2] == ("grants", "start_array"))
     except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeError, ValueError, StopIteration):
         return False
     return False
