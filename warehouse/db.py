@@ -59,8 +59,15 @@ def bulk_load_settings(conn: Connection) -> Iterator[None]:
     if conn.dialect.name != "sqlite":
         yield
         return
+    with sqlite_page_cache(conn, BULK_CACHE_KIB):
+        yield
+
+
+@contextmanager
+def sqlite_page_cache(conn: Connection, kib: int) -> Iterator[None]:
+    """SQLite's page cache on ``conn`` at ``kib`` KiB until the block ends, then as it was."""
     before = int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
-    conn.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{kib}")
     try:
         yield
     finally:
