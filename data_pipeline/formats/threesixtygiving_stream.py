@@ -115,7 +115,7 @@ class RepeatedIds:
     """``separate_repeated_ids`` over a file read a batch at a time. Lines are told apart by a
     64-bit hash of their id and of their values (a whole-file read numbers distinct rows
     instead); ids by a hash too, so what is kept between batches is a few numbers a line
-    (36 bytes of arrays, sorted by hash and merged in place of a re-sort each batch)."""
+    (48 bytes of arrays, sorted by hash and merged in place of a re-sort each batch)."""
 
     def __init__(self) -> None:
         self._pairs = np.empty(0, dtype=np.uint64)  # sorted hashes of (id, values)
