@@ -734,7 +734,7 @@ def stream_json(source: Source, config: Config) -> ParseStream | None:
     if outline is None or not outline.grants or outline.oversize_items > 1:
         return None
     evidence, start = DateEvidence(), 0
-    for grants in package_grants(source, 10 * ROWS_PER_BATCH):
+    for grants in package_grants(source, ROWS_PER_BATCH):
         index = pd.RangeIndex(start, start + len(grants))
         start += len(grants)
         evidence = evidence | date_evidence(canonical_frame(_objects(grants), index), [])
