@@ -24,7 +24,6 @@ from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-from pandas.core.util.hashing import combine_hash_arrays
 from sqlalchemy import (
     Boolean,
     Column,
@@ -92,22 +91,34 @@ def _text_hashes(values: pd.Series) -> np.ndarray:
     holds few distinct dates, amounts or names, and turning a million values into text one by
     one is most of the time of hashing them."""
     if values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) not in _ONE_KIND:
-        text = values.astype("string").fillna(_MISSING_TEXT).to_numpy(dtype=object)
-        return pd.util.hash_array(text)
+        every = values.astype("string").fillna(_MISSING_TEXT).to_numpy(dtype=object)
+        return pd.util.hash_array(every)
     codes, uniques = pd.factorize(values)
-    text = pd.Series(uniques).astype("string").fillna(_MISSING_TEXT).tolist()
+    distinct = pd.Series(uniques).astype("string").fillna(_MISSING_TEXT).tolist()
     # Code -1, a missing value, picks the hash of the missing text at the end.
-    hashed = pd.util.hash_array(np.array([*text, _MISSING_TEXT], dtype=object), categorize=False)
-    return hashed[codes]
+    texts = np.array([*distinct, _MISSING_TEXT], dtype=object)
+    return pd.util.hash_array(texts, categorize=False)[codes]
+
+
+def _combined(column_hashes: list[np.ndarray], rows: int) -> np.ndarray:
+    """The row hashes ``pd.util.hash_pandas_object`` makes of a frame from its columns' hashes
+    (pandas' ``combine_hash_arrays``, which is not public: CPython's hash of a tuple)."""
+    out = np.full(rows, 0x345678, dtype=np.uint64)
+    multiplier = np.uint64(1000003)
+    for position, hashes in enumerate(column_hashes):
+        inverse = len(column_hashes) - position
+        out ^= hashes
+        out *= multiplier
+        multiplier += np.uint64(82520 + inverse + inverse)
+    out += np.uint64(97531)
+    return out
 
 
 def row_hashes(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     """A stable hash of each row's content, as 16 hex digits: the hash ``pd.util.
     hash_pandas_object`` gives the row with every value as text, a missing one as
     ``_MISSING_TEXT`` (stored rows keep theirs, so it must never change)."""
-    hashes = combine_hash_arrays(
-        (_text_hashes(frame[c]) for c in columns), len(columns), length=len(frame)
-    )
+    hashes = _combined([_text_hashes(frame[c]) for c in columns], len(frame))
     digits = hashes.astype(">u8").tobytes().hex()
     return pd.Series(
         [digits[i : i + 16] for i in range(0, len(digits), 16)], index=frame.index, dtype=object
