@@ -223,6 +223,13 @@ def _two_digit_years(years: pd.Series) -> pd.Series:
     return full.astype("Int64").astype("string")
 
 
+def _nanosecond_range(parsed: pd.Series) -> pd.Series:
+    """``parsed`` as nanosecond timestamps, a date outside their range (1677 to 2262) missing:
+    pandas reads '1650-01-01' at a coarser resolution, which would not fit the result."""
+    inside = parsed.between(pd.Timestamp.min, pd.Timestamp.max)
+    return parsed.where(inside).astype("datetime64[ns]")
+
+
 def _parse_dates(values: pd.Series, order: str = DAY_FIRST) -> tuple[pd.Series, pd.Series]:
     blank = blank_mask(values)
     result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
@@ -232,12 +239,16 @@ def _parse_dates(values: pd.Series, order: str = DAY_FIRST) -> tuple[pd.Series, 
     if pd.api.types.is_object_dtype(values.dtype):
         is_datetime = values.map(lambda v: isinstance(v, (pd.Timestamp, date))).astype(bool)
     if is_datetime.any():
-        result[is_datetime] = pd.to_datetime(values[is_datetime].astype(str), errors="coerce")
+        result[is_datetime] = _nanosecond_range(
+            pd.to_datetime(values[is_datetime].astype(str), errors="coerce")
+        )
 
     text = values.astype("string").str.strip().mask(blank | is_datetime)
     iso = text.str.match(r"^\d{4}-\d{2}-\d{2}([T ].*)?$").fillna(False).astype(bool)
     if iso.any():
-        result[iso] = pd.to_datetime(text[iso].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+        result[iso] = _nanosecond_range(
+            pd.to_datetime(text[iso].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+        )
     slash = text.str.match(_SLASH_DATE).fillna(False).astype(bool)
     if slash.any():
         parts = text[slash].str.extract(_SLASH_DATE)
@@ -249,12 +260,14 @@ def _parse_dates(values: pd.Series, order: str = DAY_FIRST) -> tuple[pd.Series, 
         )
         if order == UNSETTLED:
             parsed = parsed.mask(ambiguous_dates(text[slash]))
-        result[slash] = parsed
+        result[slash] = _nanosecond_range(parsed)
     month_year = text.str.match(r"^\d{1,2}/\d{4}$").fillna(False).astype(bool)
     if month_year.any():
         parts = text[month_year].str.extract(r"^(\d{1,2})/(\d{4})$")
-        result[month_year] = pd.to_datetime(
-            parts[1] + "-" + parts[0].str.zfill(2) + "-01", format="%Y-%m-%d", errors="coerce"
+        result[month_year] = _nanosecond_range(
+            pd.to_datetime(
+                parts[1] + "-" + parts[0].str.zfill(2) + "-01", format="%Y-%m-%d", errors="coerce"
+            )
         )
     period = text.str.match(r"^(19|20)\d{2}(0[1-9]|1[0-2])$").fillna(False).astype(bool)
     if period.any():

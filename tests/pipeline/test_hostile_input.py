@@ -263,3 +263,34 @@ def test_a_workbook_with_a_damaged_signature_is_refused_with_a_reason(
     path = tmp_path / "grants.xlsx"
     path.write_bytes(b"\x00" + WORKBOOK.read_bytes()[1:])
     _refused(sqlite_engine, path, "grants.xlsx", "not in a format the pipeline recognises")
+
+
+def test_dates_outside_the_calendar_pandas_holds_are_rejected_or_blanked_not_fatal(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    """Years before 1677 or after 2262 do not fit a nanosecond timestamp: a grant awarded in
+    '1650' is rejected by name, a planned date of 2999 blanked, and the rest of the file loads."""
+    header, rows = _csv_rows(TRAFFORD_CSV)
+    award, start = header.index("Award Date"), header.index("Planned Dates:Start Date")
+    rows[1][award] = "1650-01-01"
+    rows[3][award] = "01/01/1650"
+    rows[5][start] = "2999-01-01"
+    path = _write_csv(tmp_path / "grants.csv", header, rows)
+
+    result = _load(sqlite_engine, path)
+
+    assert not result.rejected_whole, result.problems
+    assert (result.status, result.rejected) == ("partial", 2)
+    assert result.loaded + result.rejected == result.rows_read == len(rows)
+    found = _rejects(sqlite_engine)
+    assert [(r[0], r[1]) for r in found] == [(3, "Award Date"), (5, "Award Date")]
+    assert all("is not a date" in r[2] for r in found)
+    blanked = [
+        (w.rows, w.examples)
+        for w in result.warnings
+        if (w.kind, w.field_name) == ("blanked", "Planned Dates:Start Date")
+    ]
+    assert blanked == [(1, [(7, "'2999-01-01'")])]
+    with sqlite_engine.connect() as conn:
+        starts = conn.execute(select(fct_grants.c.planned_start_date)).scalars().all()
+    assert len(starts) == len(rows) - 2
