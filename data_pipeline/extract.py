@@ -507,30 +507,57 @@ def _sheet_frame(source: Source, sheet: Any) -> pd.DataFrame | None:
     numbers: list[int] = []
     cleaned: dict[str, list[int]] = {}
     oversize: dict[int, tuple[str, int]] = {}
-    for number, row in enumerate(_sheet_rows(sheet, 2, len(first)), start=2):
-        if number > limits.MAX_ROWS:
+    for record in sheet_records(sheet, len(first), keep, titles):
+        if record.number > limits.MAX_ROWS:
             raise FileRejected(
                 source.name,
                 f"has more than {limits.MAX_ROWS:,} rows in sheet {sheet.title!r}; it was not read",
             )
-        values = [row[i] if i < len(row) and row[i] is not None else "" for i in keep]
-        if all(v == "" or (isinstance(v, str) and not v.strip()) for v in values):
-            continue
-        for position, value in enumerate(values):
-            if type(value) is not str:
-                continue
-            if CONTROL_CHARACTERS.search(value):
-                value = values[position] = CONTROL_CHARACTERS.sub("", value)
-                cleaned.setdefault(titles[position], []).append(number)
-            if len(value) > limits.MAX_FIELD_CHARS and len(data) not in oversize:
-                oversize[len(data)] = (titles[position], len(value))
-        data.append(values)
-        numbers.append(number)
+        for title in record.cleaned:
+            cleaned.setdefault(title, []).append(record.number)
+        if record.oversize is not None:
+            oversize[len(data)] = record.oversize
+        data.append(record.values)
+        numbers.append(record.number)
     frame = pd.DataFrame(data, columns=titles, dtype=object)
     frame[ROW] = numbers
     _note_cleaned(source, cleaned)
     frame.attrs[OVERSIZE] = oversize
     return frame
+
+
+@dataclass(frozen=True)
+class SheetRecord:
+    """A row of a sheet below its header that is not blank: its number in the sheet, its
+    values under the kept titles (control characters removed), the titles of the cells that
+    had any, and its first cell longer than ``limits.MAX_FIELD_CHARS`` (title, length)."""
+
+    number: int
+    values: list[Any]
+    cleaned: list[str]
+    oversize: tuple[str, int] | None
+
+
+def sheet_records(
+    sheet: Any, width: int, keep: list[int], titles: list[str]
+) -> Iterator[SheetRecord]:
+    """The rows of ``sheet`` below its header, as every reader of a workbook takes them:
+    the columns at ``keep`` (named ``titles``), blank rows skipped."""
+    for number, row in enumerate(_sheet_rows(sheet, 2, width), start=2):
+        values = [row[i] if i < len(row) and row[i] is not None else "" for i in keep]
+        if all(v == "" or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        cleaned: list[str] = []
+        oversize: tuple[str, int] | None = None
+        for position, value in enumerate(values):
+            if type(value) is not str:
+                continue
+            if CONTROL_CHARACTERS.search(value):
+                value = values[position] = CONTROL_CHARACTERS.sub("", value)
+                cleaned.append(titles[position])
+            if len(value) > limits.MAX_FIELD_CHARS and oversize is None:
+                oversize = (titles[position], len(value))
+        yield SheetRecord(number, values, cleaned, oversize)
 
 
 def _note_cleaned(source: Source, cleaned: dict[str, list[int]]) -> None:

@@ -18,13 +18,13 @@ import pandas as pd
 
 from data_pipeline import limits
 from data_pipeline.extract import (
-    CONTROL_CHARACTERS,
     OVERSIZE,
     ROW,
     CleanedCells,
     Source,
     _sheet_frame,
     _sheet_rows,
+    sheet_records,
 )
 from data_pipeline.formats.threesixtygiving_flat import cell_text, main_sheet, map_columns
 
@@ -70,24 +70,16 @@ class SheetRows:
         numbers: list[int] = []
         oversize: dict[int, tuple[str, int]] = {}
         start = 0
-        for number, row in enumerate(_sheet_rows(sheet, 2, self.width), start=2):
-            if number > limits.MAX_ROWS:
+        for record in sheet_records(sheet, self.width, self.keep, self.titles):
+            if record.number > limits.MAX_ROWS:
                 raise TooLong
-            values = [row[i] if i < len(row) and row[i] is not None else "" for i in self.keep]
-            if all(v == "" or (isinstance(v, str) and not v.strip()) for v in values):
-                continue
-            for position, value in enumerate(values):
-                if type(value) is not str:
-                    continue
-                if CONTROL_CHARACTERS.search(value):
-                    value = values[position] = CONTROL_CHARACTERS.sub("", value)
-                    if first:
-                        self.cleaned.setdefault(self.titles[position], []).append(number)
-                index = start + len(data)
-                if len(value) > limits.MAX_FIELD_CHARS and index not in oversize:
-                    oversize[index] = (self.titles[position], len(value))
-            data.append([values[i] for i in chosen])
-            numbers.append(number)
+            if first:
+                for title in record.cleaned:
+                    self.cleaned.setdefault(title, []).append(record.number)
+            if record.oversize is not None:
+                oversize[start + len(data)] = record.oversize
+            data.append([record.values[i] for i in chosen])
+            numbers.append(record.number)
             if len(data) == size:
                 yield _frame(data, names, numbers, oversize, start)
                 start += len(data)
