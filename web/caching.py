@@ -32,7 +32,8 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar, cast
@@ -161,9 +162,37 @@ def computed_for_this_load(
     key = f"{kind}:{current_generation(engine).generation}:{asked}"
     found = cache.get(key)
     if found is None:
-        found = compute()
-        cache.set(key, found)
+        # One computation per question in this process: the charts of a page ask at once, and
+        # the threads after the first wait for its answer rather than each run the query.
+        with _one_at_a_time(key):
+            found = cache.get(key)
+            if found is None:
+                found = compute()
+                cache.set(key, found)
     return cast(T, found)
+
+
+SINGLE_FLIGHT_WAIT_SECONDS = 30.0
+_computing: dict[str, threading.Lock] = {}
+_computing_guard = threading.Lock()
+
+
+@contextmanager
+def _one_at_a_time(key: str) -> Iterator[None]:
+    """Hold ``key`` while its answer is computed. A thread waits for another's computation
+    at most ``SINGLE_FLIGHT_WAIT_SECONDS`` and then computes it itself, so that answers
+    computed inside others' computations can never wait on each other for good."""
+    with _computing_guard:
+        lock = _computing.setdefault(key, threading.Lock())
+    held = lock.acquire(timeout=SINGLE_FLIGHT_WAIT_SECONDS)
+    try:
+        yield
+    finally:
+        if held:
+            lock.release()
+        with _computing_guard:
+            if _computing.get(key) is lock and not lock.locked():
+                del _computing[key]
 
 
 def register_warmer(warm: Warmer) -> None:

@@ -7,6 +7,8 @@ process empties the cache so the API and the embeds show the new numbers."""
 from __future__ import annotations
 
 import email.utils
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -298,3 +300,34 @@ def test_a_computed_answer_is_kept_until_a_load_changes_the_warehouse(
         load_in_another_process(database_url, tmp_path / "changed_grants.csv")
         assert caching.computed_for_this_load(engine, "test", ("a", 1), answer) == 3
     engine.dispose()
+
+
+def test_a_question_asked_by_several_visitors_at_once_is_computed_once(
+    demo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page's charts ask for the same answer at once (the chart source lines share the
+    publishers behind them): the first thread computes it, the others wait for its answer."""
+    app = _client(demo_url, monkeypatch).application
+    engine = make_engine(demo_url)
+    computed: list[int] = []
+    everyone_asking = threading.Barrier(5)
+    answers: list[int] = []
+
+    def slow_answer() -> int:
+        computed.append(1)
+        time.sleep(0.3)  # the others ask while it is computed
+        return 42
+
+    def visitor() -> None:
+        with app.app_context():
+            everyone_asking.wait()
+            answers.append(caching.computed_for_this_load(engine, "test", "same", slow_answer))
+
+    visitors = [threading.Thread(target=visitor) for _ in range(5)]
+    for thread in visitors:
+        thread.start()
+    for thread in visitors:
+        thread.join()
+    engine.dispose()
+    assert answers == [42] * 5
+    assert len(computed) == 1
