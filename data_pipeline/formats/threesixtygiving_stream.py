@@ -148,7 +148,7 @@ class RepeatedIds:
         candidates = eligible.reindex(out.index, fill_value=False) & ids.notna()
         chosen = ids[candidates]
         rows = raw.loc[chosen.index, ROW].to_numpy(dtype=np.int64)
-        id_hashes = pd.util.hash_array(chosen.to_numpy(dtype=object))
+        id_hashes = _distinct_hashes(chosen.to_numpy(dtype=object))
         line_hashes = _line_hashes(raw.loc[chosen.index].drop(columns=[ROW]))
         pairs = pd.util.hash_pandas_object(
             pd.DataFrame({"id": id_hashes, "line": line_hashes}), index=False
@@ -201,7 +201,7 @@ class RepeatedIds:
         self, keys: pd.Series, rows: np.ndarray, checks: GrantChecks, index: pd.Index
     ) -> None:
         """Reject a line whose key an earlier line already has (``key_taken_reason``)."""
-        hashes = pd.util.hash_array(keys.to_numpy(dtype=object))
+        hashes = _distinct_hashes(keys.to_numpy(dtype=object))
         earlier_row = _lookup(self._keys, self._key_rows, hashes, missing=-1)
         first_here = pd.Series(rows).groupby(hashes, sort=False).transform("first").to_numpy()
         taken = (earlier_row >= 0) | pd.Series(hashes).duplicated(keep="first").to_numpy()
@@ -297,7 +297,14 @@ def _line_hashes(values: pd.DataFrame) -> np.ndarray:
         return pd.util.hash_pandas_object(values.astype("string"), index=False).to_numpy()
     # The unit separator cannot occur in a value: the reader removes control characters.
     joined = pc.binary_join_element_wise(*arrays, "\x1f")
-    return pd.util.hash_array(joined.to_numpy(zero_copy_only=False))
+    return _distinct_hashes(joined.to_numpy(zero_copy_only=False))
+
+
+def _distinct_hashes(values: np.ndarray) -> np.ndarray:
+    """``pd.util.hash_array`` of text values none of which is missing, without its first step
+    (factorizing, to hash each distinct value once), which ids and lines, nearly all
+    distinct, only pay for: without missing values the hashes are the same."""
+    return pd.util.hash_array(values, categorize=False)
 
 
 def _positions(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
