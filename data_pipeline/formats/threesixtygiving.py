@@ -25,6 +25,7 @@ import pyarrow as pa
 
 from data_pipeline import limits
 from data_pipeline.config import Config
+from data_pipeline.distinct_values import per_distinct
 from data_pipeline.errors import FileRejected
 from data_pipeline.extract import ROW, Source, read_csv_frame, read_xlsx_frames
 from data_pipeline.formats.base import (
@@ -118,10 +119,10 @@ def _licence(meta: dict[str, Any]) -> str | None:
 def _quality_checks(grants: pd.DataFrame, checks: GrantChecks) -> None:
     """GrantNav's and the Data Quality Tool's checks of usable grants, as warnings."""
     recipient = grants["recipientOrganization/0/id"]
-    internal = text(recipient).str.upper().str.startswith("360G-").fillna(False).astype(bool)
-    unusual = ~is_blank(recipient) & ~internal & ~text(recipient).str.match(_ORG_ID).fillna(False)
+    # Recipients recur grant after grant: each id is matched once (the pattern is Python's).
+    internal, unusual = per_distinct(recipient, _recipient_id_kinds)
     checks.warn(
-        unusual.astype(bool),
+        unusual,
         "recipientOrganization/0/id",
         "quality",
         "recipient identifiers without an org-id.guide prefix (such as GB-CHC- or GB-COH-)",
@@ -152,6 +153,14 @@ def _quality_checks(grants: pd.DataFrame, checks: GrantChecks) -> None:
         "grants with no classification",
         grants["id"],
     )
+
+
+def _recipient_id_kinds(recipient: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Which recipient ids are the publisher's own 360G- ids, and which have no org-id.guide
+    prefix."""
+    internal = text(recipient).str.upper().str.startswith("360G-").fillna(False).astype(bool)
+    unusual = ~is_blank(recipient) & ~internal & ~text(recipient).str.match(_ORG_ID).fillna(False)
+    return internal, unusual.astype(bool)
 
 
 Separate = Callable[[pd.DataFrame, GrantChecks, pd.Series], pd.DataFrame]

@@ -301,7 +301,8 @@ def is_pc_research(
     ``vocabulary:code``), is one the configuration names as P&C research (any case)."""
     programmes = {c.strip().upper() for c in config.pc_research_programme_codes}
     wanted = {c.strip().upper() for c in config.pc_research_classification_codes}
-    by_programme = programme_codes.astype("string").str.strip().str.upper().isin(programmes)
+    # A file has a handful of programme codes: each is cased once, not once a grant.
+    by_programme = per_distinct(programme_codes, _upper_stripped).isin(programmes)
     names_any = partial(_names_any, wanted=wanted)
     both = (classification_codes, classifications)
     by_classification = _per_distinct_joined(both, ";", names_any)
