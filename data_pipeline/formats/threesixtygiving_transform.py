@@ -110,6 +110,17 @@ def text(values: pd.Series) -> pd.Series:
     return stripped_text(values)
 
 
+def few_values_text(values: pd.Series) -> pd.Series:
+    """``text(values)``, computed once per distinct value: for a column of a few values
+    (currencies, Yes or No, types), which a repair may have left as Python objects, each
+    turned to text once rather than once a grant."""
+    return per_distinct(values, text)
+
+
+def _upper_text(values: pd.Series) -> pd.Series:
+    return text(values).str.upper()
+
+
 def join_items(pieces: list[pd.Series], index: pd.Index) -> pd.Series:
     """Join the non-blank pieces of each row with ``;``, in item order."""
     arrays = [arrow_text(piece.reindex(index)) for piece in pieces]
@@ -386,7 +397,7 @@ def grants_frame(canonical: pd.DataFrame, config: Config) -> pd.DataFrame:
     duration, _ = parse_number(c["plannedDates/0/duration"])
     modified, _ = parse_datetimes(c["dateModified"])
     org_id = text(c["recipientOrganization/0/id"])
-    individual = org_id.isna() & text(c["recipientIndividual/name"]).notna()
+    individual = org_id.isna() & few_values_text(c["recipientIndividual/name"]).notna()
     geo_code = text(c["beneficiaryLocation/0/geoCode"])
     published_type = text(c["beneficiaryLocation/0/geoCodeType"])
     published_type = published_type.mask(published_type.str.len() > 20)
@@ -397,7 +408,7 @@ def grants_frame(canonical: pd.DataFrame, config: Config) -> pd.DataFrame:
             "published_id": text(c["published_id"] if "published_id" in c else c["id"]),
             "title": text(c["title"]),
             "description": text(c["description"]),
-            "currency": text(c["currency"]).str.upper(),
+            "currency": per_distinct(c["currency"], _upper_text),
             "amount_awarded_pence": parse_money_pence(c["amountAwarded"])[0],
             "amount_applied_for_pence": parse_money_pence(c["amountAppliedFor"])[0],
             "amount_disbursed_pence": parse_money_pence(c["amountDisbursed"])[0],
@@ -411,7 +422,7 @@ def grants_frame(canonical: pd.DataFrame, config: Config) -> pd.DataFrame:
             "funder_department": text(c["fundingOrganization/0/department"]),
             "recipient_org_id": org_id,
             "recipient_name": text(c["recipientOrganization/0/name"]).fillna(
-                text(c["recipientIndividual/name"])
+                few_values_text(c["recipientIndividual/name"])
             ),
             "recipient_is_individual": individual.astype(bool),
             "recipient_type": org_type_from_id(org_id).mask(individual, "individual"),
@@ -421,15 +432,15 @@ def grants_frame(canonical: pd.DataFrame, config: Config) -> pd.DataFrame:
             "beneficiary_name": text(c["beneficiaryLocation/0/name"]),
             "programme_code": text(c["grantProgramme/0/code"]),
             "programme_title": text(c["grantProgramme/0/title"]),
-            "funding_type": text(c["fundingType"]),
-            "classifications": text(c["classifications"]),
+            "funding_type": few_values_text(c["fundingType"]),
+            "classifications": few_values_text(c["classifications"]),
             "route": route_of(
                 c["grantProgramme/0/title"],
                 c["fundingType"],
                 c["classificationTitles"],
                 config.route_keywords,
             ),
-            "from_open_call": text(c["fromOpenCall"]),
+            "from_open_call": few_values_text(c["fromOpenCall"]),
             "direction": direction,
             "home_org_id": home_org,
             "is_pc_research": is_pc_research(
