@@ -16,17 +16,15 @@ const NARROW_SCREEN = "(max-width: 575.98px)";
 
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   observatory: {
-    // A chart card's CSV, PNG and SVG come from the chart API under the card's filters.
-    downloadLinks: function (state, cardId) {
+    // A chart card's CSV, PNG and SVG come from the chart API under the card's filters; its
+    // table is built on the server only while it is open (for these filters).
+    cardFilters: function (state, open, cardId) {
       const chart = cardId.replace(/^card-/, "");
       const query = filterQuery(state);
-      return ["csv", "png", "svg"].map(function (format) {
+      const links = ["csv", "png", "svg"].map(function (format) {
         return "/api/v1/charts/" + encodeURIComponent(chart) + "." + format + query;
       });
-    },
-    // A chart card's table is built on the server only while it is open (for these filters).
-    tableWanted: function (open, state) {
-      return open ? { filters: state || {} } : window.dash_clientside.no_update;
+      return links.concat([open ? { filters: state || {} } : window.dash_clientside.no_update]);
     },
     currentLink: function (clicks, cardId) {
       return window.location.href.split("#")[0] + "#" + cardId;

@@ -8,8 +8,10 @@ Caching: a chart's numbers and its drawn answer are kept in ``web.caching.cache`
 filters, theme, load generation), so a new load is never answered from an older one. Charts
 show published data only and their queries take no user, so one answer serves every role;
 nothing here may read ``current_user()``. The table view is built only while it is open: a
-client-side gate (``observatory.tableWanted``) passes the filter state on to the server only
-then, so a collapsed table costs no request and no rendering.
+client-side gate (``observatory.cardFilters``, which also writes the downloads' addresses: one
+callback where there were two, since each callback a page runs is a round of work for Dash's
+renderer in the browser) passes the filter state on to the server only then, so a collapsed
+table costs no request and no rendering.
 """
 
 from __future__ import annotations
@@ -120,13 +122,6 @@ def _register(chart: Chart) -> None:
         shown = bool(clicks % 2)
         return shown, "Chart only" if shown else "Table"
 
-    clientside_callback(
-        ClientsideFunction("observatory", "tableWanted"),
-        Output(part("table-wanted"), "data"),
-        Input(part("table-collapse"), "is_open"),
-        Input(ids.FILTER_STATE, "data"),
-    )
-
     @callback(
         Output(part("table"), "children"),
         Input(part("table-wanted"), "data"),
@@ -146,13 +141,16 @@ def _register(chart: Chart) -> None:
         )
 
     # The downloads are the chart API's CSV, PNG and SVG under the card's filters: each carries
-    # its title, source, licence, period and address (figures.provenance).
+    # its title, source, licence, period and address (figures.provenance). The same client-side
+    # callback is the table's gate: one callback, not two, for every card on a page.
     clientside_callback(
-        ClientsideFunction("observatory", "downloadLinks"),
+        ClientsideFunction("observatory", "cardFilters"),
         Output(part("csv"), "href"),
         Output(part("png"), "href"),
         Output(part("svg"), "href"),
+        Output(part("table-wanted"), "data"),
         Input(ids.FILTER_STATE, "data"),
+        Input(part("table-collapse"), "is_open"),
         State(f"card-{chart.chart_id}", "id"),
     )
 
