@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine, Table, func, inspect, select
+from sqlalchemy import Connection, Engine, Table, func, inspect, select
+from sqlalchemy.exc import OperationalError
 
+from data_pipeline import load
 from data_pipeline.config import load_config
 from data_pipeline.extract import Source
 from data_pipeline.formats import threesixtygiving
@@ -230,3 +232,36 @@ def test_a_failure_in_a_later_batch_leaves_the_warehouse_as_it_was(
     runs_before, runs_after = before.pop("meta_load_runs"), after.pop("meta_load_runs")
     assert after == before
     assert runs_after[0] == runs_before[0] + 1  # the refused run, with its reason
+
+
+def test_a_failed_write_stops_the_parse_and_leaves_the_warehouse_as_it_was(
+    engine: Engine, hostile_csv: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When a batch cannot be written (a full disk), the file is read no further and nothing
+    of it is kept: not the batch before, nor its load run's counts."""
+    before = warehouse_state(engine)
+    monkeypatch.setattr(threesixtygiving, "ROWS_PER_BATCH", 7)
+    real_frame, real_upsert = threesixtygiving.grants_frame, load._upsert
+    parsed, written = [], []
+
+    def counted_parse(kept: pd.DataFrame, config: object) -> pd.DataFrame:
+        parsed.append(len(kept))
+        return real_frame(kept, config)  # type: ignore[arg-type]
+
+    def failing_on_the_second_write(conn: Connection, table: Table, *args: object) -> object:
+        written.append(table.name)
+        if len(written) == 2:
+            raise OperationalError("INSERT", {}, Exception("disk I/O error"))
+        return real_upsert(conn, table, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(threesixtygiving, "grants_frame", counted_parse)
+    monkeypatch.setattr(load, "_upsert", failing_on_the_second_write)
+    result = load_file(engine, hostile_csv, load_config())
+
+    assert result.rejected_whole and "disk I/O error" in str(result.problems[0])
+    assert len(written) == 2
+    assert len(parsed) == 2  # the batch written, and the one that could not be
+    after = warehouse_state(engine)
+    runs_before, runs_after = before.pop("meta_load_runs"), after.pop("meta_load_runs")
+    assert after == before
+    assert runs_after[0] == runs_before[0] + 1
