@@ -3,7 +3,7 @@ every page that shows one of those charts shows them all."""
 
 from __future__ import annotations
 
-import app
+import app  # registers the pages
 from callbacks.cache_warming import page_views
 from components import ids
 from warehouse.queries.grant_sources import CHARTS_WITH_PUBLISHERS
