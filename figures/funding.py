@@ -297,6 +297,29 @@ def top_recipients_figure(data: pd.DataFrame, theme: str) -> go.Figure:
     return apply_style(figure, theme, height=max(260, 28 * len(rows) + 110))
 
 
+def top_recipients_narrow_figure(data: pd.DataFrame, theme: str) -> go.Figure:
+    """The top recipients on a phone: each name, its kind and its £ written above its bar
+    (figures.ranked), largest first, so that long names do not take the width the bars and
+    the legend need (at 390 px the names left the bars a tenth of the card)."""
+    if data.empty:
+        return apply_style(go.Figure(), theme)
+    rows = data.reset_index(drop=True)
+    kinds = [str(kind) for kind in rows["recipient_type"]]
+    kind_colours = _colours(kinds)
+    pence = [float(v) for v in rows["amount_pence"]]
+    received = RankedSection(
+        "£ received, largest first",
+        [
+            f"{name} ({_label(RECIPIENT_KIND_LABELS, kind)})"
+            for name, kind in zip(rows["recipient"], kinds, strict=True)
+        ],
+        [v / 100 for v in pence],
+        [pounds(v) for v in pence],
+        [kind_colours[kind] for kind in kinds],
+    )
+    return ranked_sections_figure([received], theme)
+
+
 def pc_share_figure(data: pd.DataFrame, theme: str) -> go.Figure:
     """Bars of the share of research funding (£) that went to P&C research, per year."""
     figure = go.Figure()
@@ -397,6 +420,7 @@ CHARTS = [
         source=SOURCE,
         page="/funding",
         build=top_recipients_figure,
+        narrow_build=top_recipients_narrow_figure,
         count_column="grants",
     ),
     Chart(

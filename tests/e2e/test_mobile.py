@@ -9,7 +9,7 @@ import os
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from components.ids import chart_part
 from figures.style import pounds
@@ -66,6 +66,37 @@ def _most_citing_body() -> tuple[str, int]:
     return str(body), int(str(citations))
 
 
+def _words_and_bars_fit(graph: Locator) -> None:
+    """Every word and bar of the chart lies inside the screen, and no word is drawn smaller
+    than 11.5 px (a picture scaled down to fit would shrink them: the drawn size is measured)."""
+    drawn = graph.evaluate(
+        """(graph) => {
+          const svg = graph.querySelector("svg.main-svg");
+          const box = svg.viewBox.baseVal;
+          const scale = box && box.width ? svg.getBoundingClientRect().width / box.width : 1;
+          const parts = [...graph.querySelectorAll(".annotation-text, .bars path")];
+          return {
+            right: Math.max(...parts.map((p) => p.getBoundingClientRect().right)),
+            left: Math.min(...parts.map((p) => p.getBoundingClientRect().left)),
+            smallest: Math.min(...[...graph.querySelectorAll(".annotation-text")].map(
+              (t) => parseFloat(getComputedStyle(t).fontSize) * scale)),
+          };
+        }"""
+    )
+    assert drawn["left"] >= 0 and drawn["right"] <= PHONE["width"], drawn
+    assert drawn["smallest"] >= SMALLEST_TEXT_PX, drawn
+
+
+def _written(graph: Locator) -> list[str]:
+    """The chart's words, each annotation's lines joined."""
+    return graph.locator(".annotation-text").evaluate_all(
+        """(texts) => texts.map((t) => {
+          const lines = [...t.querySelectorAll("tspan.line")].map((s) => s.textContent);
+          return lines.length ? lines.join(" ") : t.textContent;
+        })"""
+    )
+
+
 FLOWS = {
     "/funding": ("funding-flow", ("From funders", "Through routes", "To kinds of recipient")),
     "/impact": ("impact-flow", ("Research topics", "Most-cited projects", "Decision-makers")),
@@ -91,39 +122,49 @@ def test_a_flow_chart_on_a_phone_is_ranked_bars_with_words_that_fit(
         expect(words.filter(has_text=re.compile(f"^{re.escape(heading)}$"))).to_have_count(1)
     # The largest of a column is named with its amount, in words a phone can show (on lines
     # of their own when they are long).
-    written = words.evaluate_all(
-        """(texts) => texts.map((t) => {
-          const lines = [...t.querySelectorAll("tspan.line")].map((s) => s.textContent);
-          return lines.length ? lines.join(" ") : t.textContent;
-        })"""
-    )
+    written = _written(graph)
     assert first in written, written
     expect(graph.locator(".sankey")).to_have_count(0)
     expect(graph.locator(".bars path").first).to_be_visible()
     # Every word and bar lies inside the screen, and no word is drawn smaller than 11.5 px
     # (a picture scaled down to fit would shrink them: the drawn size is what is measured).
-    drawn = graph.evaluate(
-        """(graph) => {
-          const svg = graph.querySelector("svg.main-svg");
-          const box = svg.viewBox.baseVal;
-          const scale = box && box.width ? svg.getBoundingClientRect().width / box.width : 1;
-          const parts = [...graph.querySelectorAll(".annotation-text, .bars path")];
-          return {
-            right: Math.max(...parts.map((p) => p.getBoundingClientRect().right)),
-            left: Math.min(...parts.map((p) => p.getBoundingClientRect().left)),
-            smallest: Math.min(...[...graph.querySelectorAll(".annotation-text")].map(
-              (t) => parseFloat(getComputedStyle(t).fontSize) * scale)),
-          };
-        }"""
-    )
-    assert drawn["left"] >= 0 and drawn["right"] <= PHONE["width"], drawn
-    assert drawn["smallest"] >= SMALLEST_TEXT_PX, drawn
+    _words_and_bars_fit(graph)
     _fits_the_screen(page)
     graph.screenshot(path=str(ARTIFACTS / f"{chart_id}-at-375.png"))
     # Turned to a wide screen, the same card draws the Sankey again.
     page.set_viewport_size(DESKTOP)
     expect(graph.locator(".sankey")).to_have_count(1)
     expect(words.filter(has_text=re.compile(f"^{re.escape(headings[0])}$"))).to_have_count(0)
+    assert console_errors == []
+
+
+def _largest_recipient() -> tuple[str, int]:
+    """The organisation that received the most (pence), from the recipients mart."""
+    ((name, pence),) = warehouse_rows(
+        "SELECT MAX(recipient_name), SUM(amount_awarded_pence) FROM mart_grants_by_recipient "
+        "WHERE recipient_org_id IS NOT NULL AND COALESCE(recipient_type, '') != 'individual' "
+        "GROUP BY recipient_org_id ORDER BY 2 DESC, recipient_org_id LIMIT 1"
+    )
+    return str(name), int(str(pence))
+
+
+def test_the_top_recipients_on_a_phone_are_named_whole_above_bars_that_fit(
+    live_server: str, page: Page, console_errors: ConsoleErrors
+) -> None:
+    """Long recipient names on a bar chart's axis left the bars a tenth of a phone's width:
+    there, each name, its kind and its amount are written above its bar instead."""
+    name, pence = _largest_recipient()
+    page.set_viewport_size(PHONE)
+    page.goto(live_server + "/funding")
+    graph = page.locator(f"#{chart_part('funding-top-recipients', 'graph')}")
+    expect(graph.locator(".bars path").first).to_be_visible()
+    written = _written(graph)
+    assert any(w.startswith(f"{name} (") and w.endswith(f" · {pounds(pence)}") for w in written), (
+        written
+    )
+    _words_and_bars_fit(graph)
+    _fits_the_screen(page)
+    graph.screenshot(path=str(ARTIFACTS / "funding-top-recipients-at-375.png"))
     assert console_errors == []
 
 

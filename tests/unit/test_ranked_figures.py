@@ -113,3 +113,25 @@ def test_phone_forms_of_no_data_draw_nothing() -> None:
     assert funding_flow_narrow_figure(pd.DataFrame(columns=FLOW_COLUMNS), "light").data == ()
     empty = pd.DataFrame(columns=["topic", "project", "decision_body", "citations"])
     assert flow_narrow_figure(empty, "light").data == ()
+
+
+def test_top_recipients_on_a_phone_write_each_name_kind_and_amount_above_its_bar() -> None:
+    data = pd.DataFrame(
+        [
+            ("Marrowfield Health Determinants Research Collaboration", "other", 12, 185_187_000),
+            ("St Aldric's Community Kitchen", "charity", 3, 4_200_000),
+            ("Thornquay Food Pantry", "charity", 1, 11_471_000),
+        ],
+        columns=["recipient", "recipient_type", "grants", "amount_pence"],
+    )
+    chart = REGISTRY["funding-top-recipients"]
+    assert chart.narrow_build is not None
+    figure = chart.narrow_build(data, "light")
+    (bars,) = figure.data
+    assert list(bars.x) == [1_851_870.0, 42_000.0, 114_710.0]  # every recipient, in £
+    written = " ".join(_written(figure)).replace("<br>", " ")
+    # The whole name, however long, with its kind and amount: nothing cut off on a phone.
+    assert "Marrowfield Health Determinants Research Collaboration (Other organisation)" in written
+    assert "St Aldric's Community Kitchen (Charity) · £42.0k" in written
+    assert bars.marker.color[1] == bars.marker.color[2] != bars.marker.color[0]  # by kind
+    assert chart.narrow_build(data.iloc[0:0], "light").data == ()
