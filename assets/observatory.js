@@ -26,6 +26,31 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       });
       return links.concat([open ? { filters: state || {} } : window.dash_clientside.no_update]);
     },
+    // cardFilters for several cards at once: (state, each card's table open, each card's id).
+    // A table opened or closed changes only its own card; new filters change every card.
+    cardsFilters: function (state) {
+      const count = (arguments.length - 1) / 2;
+      const opens = Array.prototype.slice.call(arguments, 1, 1 + count);
+      const cardIds = Array.prototype.slice.call(arguments, 1 + count);
+      const triggered = (window.dash_clientside.callback_context.triggered || [])
+        .map(function (item) { return item.prop_id; })
+        .filter(function (propId) { return propId && propId !== "."; });
+      const everyCard = !triggered.length || triggered.some(function (propId) {
+        return !propId.endsWith("-table-collapse.is_open");
+      });
+      const skip = window.dash_clientside.no_update;
+      let outputs = [];
+      cardIds.forEach(function (cardId, index) {
+        const mine = cardId.replace(/^card-/, "chart-") + "-table-collapse.is_open";
+        if (everyCard || triggered.indexOf(mine) >= 0) {
+          outputs = outputs.concat(
+            window.dash_clientside.observatory.cardFilters(state, opens[index], cardId));
+        } else {
+          outputs = outputs.concat([skip, skip, skip, skip]);
+        }
+      });
+      return outputs;
+    },
     currentLink: function (clicks, cardId) {
       return window.location.href.split("#")[0] + "#" + cardId;
     },

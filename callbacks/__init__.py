@@ -25,7 +25,6 @@ from callbacks import (
 )
 
 chart_cards.register_all()
-chart_sources.register_all()
 
 __all__ = [
     "account",

@@ -22,9 +22,19 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback
+from dash import (
+    ClientsideFunction,
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    ctx,
+    no_update,
+)
 
 from callbacks import embed_dialog
+from callbacks.chart_sources import source_lines
 from components import ids
 from components.empty_state import reason_text
 from figures.charts import REGISTRY
@@ -34,7 +44,15 @@ from figures.table_view import readable_table
 from warehouse.db import shared_engine
 from warehouse.queries.charts import CHART_QUERIES, EMPTY_MESSAGES
 from warehouse.queries.filters import Filters
+from warehouse.queries.grant_sources import CHARTS_WITH_PUBLISHERS
 from web.caching import cache, current_generation
+
+# Cards that one callback draws, with their source lines, and one client-side callback gives
+# their downloads and table gates: the funding page's, whose every card is always there (Dash
+# runs a callback only where all its outputs are). Each callback a page runs is a round of
+# work for Dash's renderer in the browser (some twenty updates of its store, each one checked
+# by every component on the page): on that page, a callback per card cost more than drawing.
+DRAWN_TOGETHER = (CHARTS_WITH_PUBLISHERS,)
 
 
 def _key(kind: str, chart_id: str, filters: Filters, generation: str | None, theme: str) -> str:
@@ -79,10 +97,28 @@ def _drawn(
     return figure.to_plotly_json(), "chart-graph", style, None, False, n, updated
 
 
-def _register(chart: Chart) -> None:
-    part = partial(ids.chart_part, chart.chart_id)
+def _answer(
+    chart: Chart, filter_values: dict[str, Any] | None, theme: str | None, viewport: str | None
+) -> tuple[Any, ...]:
+    """The draw outputs of one chart for these filters, colours and screen (cached)."""
+    seen = current_generation(shared_engine())
+    filters, theme = Filters.from_values(filter_values or {}), theme or "light"
+    narrow = viewport == "narrow"
+    form = f"{theme}:narrow" if narrow and chart.narrow_build else theme
+    key = _key("drawn", chart.chart_id, filters, seen.generation, form)
+    answer = cache.get(key)
+    if not isinstance(answer, tuple):
+        data = _numbers(chart.chart_id, filters, seen.generation)
+        period = period_covered(data, filters.fy_from, filters.fy_to)
+        updated = covers_text(period, seen.last_modified)
+        answer = _drawn(chart, data, updated, theme, filters, narrow)
+        cache.set(key, answer)
+    return answer
 
-    @callback(
+
+def _draw_outputs(chart_id: str) -> list[Output]:
+    part = partial(ids.chart_part, chart_id)
+    return [
         Output(part("graph"), "figure"),
         Output(part("graph"), "className"),
         Output(part("graph"), "style"),
@@ -90,6 +126,12 @@ def _register(chart: Chart) -> None:
         Output(part("message"), "is_open"),
         Output(part("n"), "children"),
         Output(part("updated"), "children"),
+    ]
+
+
+def _register_draw(chart: Chart) -> None:
+    @callback(
+        *_draw_outputs(chart.chart_id),
         Input(ids.FILTER_STATE, "data"),
         Input(ids.THEME_STORE, "data"),
         # Only a chart with a phone form redraws when the screen crosses the breakpoint.
@@ -98,19 +140,57 @@ def _register(chart: Chart) -> None:
     def draw(
         filter_values: dict[str, Any] | None, theme: str | None, viewport: str | None = None
     ) -> tuple[Any, ...]:
-        seen = current_generation(shared_engine())
-        filters, theme = Filters.from_values(filter_values or {}), theme or "light"
-        narrow = viewport == "narrow"
-        form = f"{theme}:narrow" if narrow and chart.narrow_build else theme
-        key = _key("drawn", chart.chart_id, filters, seen.generation, form)
-        answer = cache.get(key)
-        if not isinstance(answer, tuple):
-            data = _numbers(chart.chart_id, filters, seen.generation)
-            period = period_covered(data, filters.fy_from, filters.fy_to)
-            updated = covers_text(period, seen.last_modified)
-            answer = _drawn(chart, data, updated, theme, filters, narrow)
-            cache.set(key, answer)
-        return answer
+        return _answer(chart, filter_values, theme, viewport)
+
+
+def _register_drawn_together(charts: list[Chart]) -> None:
+    """One callback draws ``charts`` (the cards of one page) and writes their source lines;
+    on a change of screen width alone only those with a phone form are drawn again."""
+    draw_width = len(_draw_outputs(charts[0].chart_id))
+
+    @callback(
+        *(output for chart in charts for output in _draw_outputs(chart.chart_id)),
+        *(Output(ids.chart_part(chart.chart_id, "source"), "children") for chart in charts),
+        Input(ids.FILTER_STATE, "data"),
+        Input(ids.THEME_STORE, "data"),
+        Input(ids.VIEWPORT_STORE, "data"),
+    )
+    def draw_together(
+        filter_values: dict[str, Any] | None, theme: str | None, viewport: str | None
+    ) -> tuple[Any, ...]:
+        width_only = ctx.triggered_id == ids.VIEWPORT_STORE
+        drawn: list[Any] = []
+        for chart in charts:
+            if width_only and not chart.narrow_build:
+                drawn.extend([no_update] * draw_width)
+            else:
+                drawn.extend(_answer(chart, filter_values, theme, viewport))
+        if width_only:
+            return (*drawn, *([no_update] * len(charts)))
+        return (*drawn, *source_lines([c.chart_id for c in charts], filter_values))
+
+    # Every card's downloads and table gate (observatory.cardFilters) in one client-side
+    # callback; a card whose table opens or closes alone changes nothing on the others.
+    clientside_callback(
+        ClientsideFunction("observatory", "cardsFilters"),
+        *(
+            Output(ids.chart_part(chart.chart_id, name), prop)
+            for chart in charts
+            for name, prop in _CARD_LINKS
+        ),
+        Input(ids.FILTER_STATE, "data"),
+        *(Input(ids.chart_part(chart.chart_id, "table-collapse"), "is_open") for chart in charts),
+        *(State(f"card-{chart.chart_id}", "id") for chart in charts),
+    )
+
+
+_CARD_LINKS = (("csv", "href"), ("png", "href"), ("svg", "href"), ("table-wanted", "data"))
+
+
+def _register(chart: Chart, drawn_together: bool) -> None:
+    part = partial(ids.chart_part, chart.chart_id)
+    if not drawn_together:
+        _register_draw(chart)
 
     @callback(
         Output(part("table-collapse"), "is_open"),
@@ -143,6 +223,9 @@ def _register(chart: Chart) -> None:
     # The downloads are the chart API's CSV, PNG and SVG under the card's filters: each carries
     # its title, source, licence, period and address (figures.provenance). The same client-side
     # callback is the table's gate: one callback, not two, for every card on a page.
+    if drawn_together:
+        _register_copy_link(chart)
+        return
     clientside_callback(
         ClientsideFunction("observatory", "cardFilters"),
         Output(part("csv"), "href"),
@@ -153,7 +236,11 @@ def _register(chart: Chart) -> None:
         Input(part("table-collapse"), "is_open"),
         State(f"card-{chart.chart_id}", "id"),
     )
+    _register_copy_link(chart)
 
+
+def _register_copy_link(chart: Chart) -> None:
+    part = partial(ids.chart_part, chart.chart_id)
     clientside_callback(
         ClientsideFunction("observatory", "currentLink"),
         Output(part("copy"), "content"),
@@ -165,6 +252,9 @@ def _register(chart: Chart) -> None:
 
 def register_all() -> None:
     """Callbacks for every chart in the registry; called once at import."""
+    together = {chart_id for group in DRAWN_TOGETHER for chart_id in group}
+    for group in DRAWN_TOGETHER:
+        _register_drawn_together([REGISTRY[chart_id] for chart_id in group])
     for chart in REGISTRY.values():
-        _register(chart)
+        _register(chart, chart.chart_id in together)
         embed_dialog.register(chart)

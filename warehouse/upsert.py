@@ -139,15 +139,24 @@ def _column_values(column: Column[object], values: pd.Series, dialect: str) -> l
             text = stamps.dt.strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
         return text.astype(object).where(stamps.notna(), None).tolist()
     if isinstance(kind, Date):
-        # A file holds few distinct dates: turn each into text once.
-        codes, uniques = pd.factorize(values.astype(object))
-        iso = [v.isoformat() if isinstance(v, (date, datetime)) else None for v in uniques]
+        codes, days = _distinct_days(values)
+        iso = [None if day is None else day.isoformat() for day in days]
         spread: list[object] = np.array([*iso, None], dtype=object)[codes].tolist()
         return spread
     if isinstance(kind, Boolean):
         return [None if pd.isna(v) else bool(v) for v in values]
     series = values.astype(object)
     return series.where(pd.notna(series), None).tolist()
+
+
+def _distinct_days(values: pd.Series) -> tuple[np.ndarray, list[date | None]]:
+    """The codes of ``pd.factorize`` and each distinct value as a day: a date-time's date, and
+    None for a value that is no date (a file holds few distinct dates, so each is read once)."""
+    codes, uniques = pd.factorize(values.astype(object))
+    days = [
+        v.date() if isinstance(v, datetime) else v if isinstance(v, date) else None for v in uniques
+    ]
+    return codes, days
 
 
 def _staging_table(table: Table, columns: list[str]) -> Table:
@@ -168,11 +177,7 @@ def _python_values(column: Column[object], values: pd.Series) -> list[object]:
         stamps = pd.to_datetime(values, errors="coerce", utc=True).dt.floor("us")
         return stamps.astype(object).where(stamps.notna(), None).tolist()
     if isinstance(kind, Date):
-        codes, uniques = pd.factorize(values.astype(object))
-        days = [
-            v.date() if isinstance(v, datetime) else v if isinstance(v, date) else None
-            for v in uniques
-        ]
+        codes, days = _distinct_days(values)
         spread: list[object] = np.array([*days, None], dtype=object)[codes].tolist()
         return spread
     if isinstance(kind, Boolean):

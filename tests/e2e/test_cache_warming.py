@@ -30,7 +30,13 @@ def _answers(client: FlaskClient, requests: list[dict[str, Any]]) -> dict[str, A
 
 
 def _charts(requests: list[dict[str, Any]]) -> list[str]:
-    return [str(b["output"]) for b in requests if "-graph.figure" in str(b["output"])]
+    """The graphs the requests draw (one callback may draw several)."""
+    return [
+        output["id"]
+        for body in requests
+        for output in (body["outputs"] if isinstance(body["outputs"], list) else [body["outputs"]])
+        if output["property"] == "figure" and str(output["id"]).endswith("-graph")
+    ]
 
 
 def test_a_load_leaves_the_new_default_views_in_the_cache(

@@ -18,7 +18,7 @@ import pytest
 from flask.testing import FlaskClient
 from playwright.sync_api import Page, Request, expect
 
-from components.ids import FILTER_STATE, THEME_STORE, chart_part
+from components.ids import FILTER_STATE, THEME_STORE, VIEWPORT_STORE, chart_part
 from figures.table_view import readable_table
 from tests.e2e.conftest import ConsoleErrors
 from tests.pipeline.served_warehouse import (
@@ -50,16 +50,29 @@ def _post(client: FlaskClient, body: dict[str, Any]) -> Any:
 
 
 def draw(client: FlaskClient, chart_id: str, filters: dict[str, Any]) -> dict[str, Any]:
-    """POST the chart's draw callback as Dash's renderer does; its outputs by "part.prop"."""
-    outputs = [{"id": chart_part(chart_id, part), "property": prop} for part, prop in DRAW_OUTPUTS]
+    """POST the callback that draws the chart as Dash's renderer does (it may draw other
+    charts too); the chart's outputs by "part.prop"."""
+    import dash
+    from dash._callback import GLOBAL_CALLBACK_MAP  # the app's, until its first request
+
+    figure = f"{chart_part(chart_id, 'graph')}.figure"
+    callbacks = {**GLOBAL_CALLBACK_MAP, **dash.get_app().callback_map}
+    key, spec = next(
+        (key, spec) for key, spec in callbacks.items() if figure in key.strip(".").split("...")
+    )
+    outputs = [
+        {"id": name, "property": prop}
+        for name, prop in (o.rsplit(".", 1) for o in key.strip(".").split("..."))
+    ]
+    values = {FILTER_STATE: filters, THEME_STORE: "light", VIEWPORT_STORE: "wide"}
     response = _post(
         client,
         {
-            "output": ".." + "...".join(f"{o['id']}.{o['property']}" for o in outputs) + "..",
+            "output": key,
             "outputs": outputs,
             "inputs": [
-                {"id": FILTER_STATE, "property": "data", "value": filters},
-                {"id": THEME_STORE, "property": "data", "value": "light"},
+                {"id": i["id"], "property": i["property"], "value": values[i["id"]]}
+                for i in spec["inputs"]
             ],
             "changedPropIds": [f"{FILTER_STATE}.data"],
             "state": [],

@@ -1,5 +1,5 @@
 """Bulk writes keep the upsert's behaviour, on both engines: a first load into an empty table
-(written straight into it, a plain INSERT on SQLite and a binary COPY on PostgreSQL, its
+(written straight into it, a plain INSERT on SQLite and a COPY on PostgreSQL, its
 secondary indexes built afterwards) stores and counts the same rows as a load through the
 staging table; the same frame again is unchanged; a changed row is updated; batches in one
 transaction see each other's rows; the indexes end as the schema made them; a key written twice
@@ -223,6 +223,32 @@ def test_a_single_first_load_goes_straight_into_the_table(engine: Engine) -> Non
         counts = load(conn, grants(50))
     assert staged(sent) == []
     assert (counts.inserted, counts.updated, counts.unchanged) == (50, 0, 0)
+
+
+def test_values_of_another_type_are_stored_as_their_column_s_type(engine: Engine) -> None:
+    """A frame column of Python objects that are not the table column's type (a 12.0 in an
+    integer column, numbers in a text one, a date-time in a date one) is stored as that type,
+    missing values as missing, whether it goes straight in or through the staging table."""
+    frame = grants(3, start=2 * ROWS)
+    frame["recipient_name"] = pd.Series([5, None, 7.5], dtype=object)
+    frame["amount_awarded_pence"] = pd.Series([12.0, None, 3], dtype=object)
+    frame["planned_start_date"] = pd.Series(
+        [datetime(2021, 3, 4, 5, 6), None, "no date"], dtype=object
+    )
+    ids = frame["grant_id"].tolist()
+    expected = [(ids[0], "5", 12, date(2021, 3, 4)), (ids[1], None, None, None)]
+    expected.append((ids[2], "7.5", 3, None))
+    columns = [
+        fct_grants.c[n]
+        for n in ("grant_id", "recipient_name", "amount_awarded_pence", "planned_start_date")
+    ]
+    for earlier_rows in (0, 1):
+        with engine.begin() as conn:
+            conn.execute(delete(fct_grants))
+            load(conn, grants(earlier_rows, start=ROWS))  # one stored row: the staging table
+            load(conn, frame)
+            got = conn.execute(select(*columns).where(fct_grants.c.grant_id.in_(ids))).all()
+        assert sorted(tuple(r) for r in got) == expected
 
 
 def test_a_key_repeated_in_a_later_batch_fails_with_the_unique_violation(engine: Engine) -> None:
