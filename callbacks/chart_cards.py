@@ -158,7 +158,7 @@ def _register_drawn_together(charts: list[Chart]) -> None:
     def draw_together(
         filter_values: dict[str, Any] | None, theme: str | None, viewport: str | None
     ) -> tuple[Any, ...]:
-        width_only = ctx.triggered_id == ids.VIEWPORT_STORE
+        width_only = set(ctx.triggered_prop_ids) == {f"{ids.VIEWPORT_STORE}.data"}
         drawn: list[Any] = []
         for chart in charts:
             if width_only and not chart.narrow_build:
