@@ -8,9 +8,10 @@ null, so a WHERE clause written for ``fct_grants`` means the same on either mart
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, func, insert, select, text
+from sqlalchemy import Connection, func, insert, select
 
 from warehouse.schema import fct_grants, mart_grants_by_facet, mart_grants_by_recipient
+from warehouse.upsert import analyze
 
 FACET_COLUMNS = (
     "financial_year",
@@ -63,4 +64,4 @@ def refresh_grant_facets(conn: Connection) -> None:
             [*FACET_COLUMNS, "grants_count", "amount_awarded_pence"], by_facet
         )
     )
-    conn.execute(text(f"ANALYZE {fct_grants.name}"))
+    analyze(conn, fct_grants)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import sqlite3
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
@@ -310,6 +311,7 @@ def upsert_frame(
     """
     if frame.empty:
         return UpsertCounts()
+    conn.info.get(_ANALYZED, {}).pop(table.name, None)
     key = natural_key(table)
     content = [c for c in content_columns(table) if c in frame.columns]
     frame = frame[content].copy()
@@ -449,7 +451,27 @@ def _secondary_indexes_rebuilt(conn: Connection, table: Table, rows: int) -> Ite
         for _name, sql in made:
             conn.exec_driver_sql(sql)
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(f"ANALYZE {conn.dialect.identifier_preparer.format_table(table)}")
+        analyze(conn, table)
+
+
+_ANALYZED = "observatory_analyzed"
+"""``Connection.info`` key: for each table, the transaction in which ``analyze`` last ran on
+it (a weak reference). ``upsert_frame`` forgets a table it writes to."""
+
+
+def analyze(conn: Connection, table: Table) -> None:
+    """Refresh the planner's statistics of ``table``, unless this transaction already did and
+    has not written to it since: a PostgreSQL first load analyzes the grants when it has built
+    their indexes, and the marts' refresh would analyze them again (1-2 s a time at 1,000,000
+    grants) with nothing written in between."""
+    analyzed = conn.info.setdefault(_ANALYZED, {})
+    transaction = conn.get_transaction()
+    earlier = analyzed.get(table.name)
+    if transaction is not None and earlier is not None and earlier() is transaction:
+        return
+    conn.exec_driver_sql(f"ANALYZE {conn.dialect.identifier_preparer.format_table(table)}")
+    if transaction is not None:
+        analyzed[table.name] = weakref.ref(transaction)
 
 
 INDEX_BUILD_CACHE_KIB = 8 * 1024

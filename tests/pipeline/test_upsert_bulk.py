@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, delete, inspect, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from tests.sql_statements import statements_sent
+from warehouse.marts_grants import refresh_grant_facets
 from warehouse.schema import fct_grants
 from warehouse.upsert import (
     _REBUILD_INDEXES_ROWS,
@@ -215,6 +216,28 @@ def test_a_first_load_in_batches_goes_straight_into_the_table(engine: Engine) ->
     assert [(c.inserted, c.updated, c.unchanged) for c in again] == [
         (0, 0, len(b)) for b in batches
     ]
+
+
+def test_the_grants_are_analyzed_once_unless_written_again(engine: Engine) -> None:
+    """A first load and the marts' refresh after it, in one transaction, analyze the grants
+    once (PostgreSQL's first load analyzes them when it has built their indexes; SQLite's
+    marts refresh does); a write after that makes the next refresh analyze them again."""
+
+    def analyzes(sent: list[str]) -> int:
+        return sum(s.strip().upper().startswith("ANALYZE") for s in sent)
+
+    with engine.begin() as conn, statements_sent(conn) as sent:
+        conn.execute(delete(fct_grants))
+        with first_load_in_batches(conn, fct_grants):
+            load(conn, grants(ROWS))
+        refresh_grant_facets(conn)
+        assert analyzes(sent) == 1
+        load(conn, grants(3, start=ROWS))
+        refresh_grant_facets(conn)
+        assert analyzes(sent) == 2
+    with engine.begin() as conn, statements_sent(conn) as sent:
+        refresh_grant_facets(conn)  # a new transaction
+    assert analyzes(sent) == 1
 
 
 def test_a_single_first_load_goes_straight_into_the_table(engine: Engine) -> None:
