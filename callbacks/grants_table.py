@@ -53,6 +53,9 @@ def csv_link(filter_values: dict[str, Any] | None, request: dict[str, Any]) -> s
     Output(ids.grid_part(GRID, "csv"), "href"),
     Input(ids.grid_part(GRID, "grid"), "getRowsRequest"),
     State(ids.FILTER_STATE, "data"),
+    # Only the grid's own requests: as the page opens it has asked nothing yet, and a call
+    # then would be a round trip (and a round of the renderer's work) that answers nothing.
+    prevent_initial_call=True,
 )
 def serve_rows(
     request: dict[str, Any] | None, filter_values: dict[str, Any] | None

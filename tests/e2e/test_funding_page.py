@@ -4,11 +4,12 @@ numbers come straight from the warehouse the live server reads."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, Request, expect
 from sqlalchemy import create_engine, text
 
 from components.ids import FUNDING_GRANTS_GRID, chart_part, dom_id, filter_control, grid_part
@@ -76,6 +77,31 @@ def test_page_draws_every_chart_and_the_grid_without_console_errors(
     page.locator(GRID).scroll_into_view_if_needed()
     expect(_cell(page, PAGE_SIZE - 1, "title")).not_to_be_empty()
     screenshot(page, "funding")
+    assert console_errors == []
+
+
+def test_opening_the_page_asks_once_for_its_charts_and_once_for_the_grid_rows(
+    live_server: str, page: Page, console_errors: ConsoleErrors
+) -> None:
+    """Each request is a round trip and a round of Dash's work in the browser: the five charts
+    (with their source lines) come in one answer, and the grid's first page is asked once."""
+    asked: list[str] = []
+
+    def keep(request: Request) -> None:
+        if request.method == "POST" and "/_dash-update-component" in request.url:
+            asked.append(str(json.loads(request.post_data or "{}").get("output")))
+
+    page.on("request", keep)
+    page.goto(live_server + "/funding")
+    for chart_id in CHARTS:
+        expect(page.locator(f"#{chart_part(chart_id, 'graph')} .main-svg").first).to_be_visible()
+    page.locator(GRID).scroll_into_view_if_needed()
+    expect(_cell(page, PAGE_SIZE - 1, "title")).not_to_be_empty()
+    page.wait_for_load_state("networkidle")
+    charts = [o for o in asked if "-graph.figure" in o]
+    assert len(charts) == 1, charts
+    assert all(f"{chart_part(c, 'graph')}.figure" in charts[0] for c in CHARTS)
+    assert len([o for o in asked if "getRowsResponse" in o]) == 1, asked
     assert console_errors == []
 
 
