@@ -10,7 +10,9 @@
    timing both in one median measured neither. Visits are timed once both workers have
    warmed their caches and drawn the first views (``wait_for_warming``): that work follows a
    load or a server start, competes for the processor with the visits, and is over before
-   most visitors come. The output says how long that took.
+   most visitors come. The output says how long that took. Beside it, not instead of it, the
+   page a public visitor on a wide screen gets (no cookie): seconds until its charts are shown
+   (drawn on the server) and until Dash's charts are drawn over them.
 2. **Callbacks.** While Chromium opens the funding, research and gaps pages, every
    ``/_dash-update-component`` request the browser sends is recorded: these are the real
    payloads of every callback that runs when those pages open. Each is then replayed in
@@ -72,6 +74,16 @@ CHARTS_DRAWN = """() => {
 HEADLINES_DRAWN = """() => document.querySelector(
   '#overview-headlines .headline-card, #overview-headlines .alert') !== null"""
 PAGE_DRAWN = {"/": HEADLINES_DRAWN}
+# Every chart card shows a chart: the first view's SVG drawn on the server, or Plotly's. The
+# answer says which ("first view" while the server's page is shown), or false.
+CHARTS_SHOWN = """() => {
+  const graphs = Array.from(document.querySelectorAll('[id^="chart-"][id$="-graph"]'));
+  if (!graphs.length) return false;
+  const shown = graphs.every(g => g.classList.contains('d-none')
+    || Array.from(g.querySelectorAll('svg')).some(s => s.getBoundingClientRect().height > 0));
+  if (!shown) return false;
+  return document.querySelector('#react-entry-point.first-view') ? 'first view' : 'app';
+}"""
 BENCHMARK_RUN = "benchmarks.page_callbacks: a new load generation"
 
 
@@ -133,6 +145,17 @@ def open_page(page: Any, url: str) -> float:
     page.goto(url, wait_until="commit")
     page.wait_for_function(CHARTS_DRAWN, timeout=120_000, polling=20)
     return time.perf_counter() - start
+
+
+def open_public_page(page: Any, url: str) -> tuple[float, float, str]:
+    """Seconds from navigation until every chart on the page is shown (drawn on the server or
+    by Plotly), which of the two it was, and seconds until Dash's charts are drawn."""
+    start = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    shown_as = page.wait_for_function(CHARTS_SHOWN, timeout=120_000, polling=20).json_value()
+    shown = time.perf_counter() - start
+    page.wait_for_function(CHARTS_DRAWN, timeout=120_000, polling=20)
+    return shown, str(shown_as), time.perf_counter() - start
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -203,11 +226,44 @@ class PageLoads:
     server_cpu: list[float]
 
 
+@dataclass(frozen=True)
+class PublicLoads:
+    """The funding page as a public visitor on a wide screen gets it (no cookie): seconds until
+    its charts are shown (the server's first view, or Dash's page before the first view is
+    drawn), what showed them, seconds until Dash's charts are drawn over it, and Chromium's
+    processor seconds a visit; the first visit (its cache still holds the app's scripts from
+    the interactive visits) is left out."""
+
+    shown: list[float]
+    shown_as: list[str]
+    interactive: list[float]
+    browser_cpu: list[float]
+
+
+def public_loads(browser: Any, base: str, visits: int) -> PublicLoads:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    shown: list[float] = []
+    shown_as: list[str] = []
+    interactive: list[float] = []
+    browser_cpu: list[float] = []
+    for _ in range(visits + 1):
+        used = browser_cpu_seconds()
+        seconds, what, drawn = open_public_page(page, base + "/funding")
+        browser_cpu.append(browser_cpu_seconds() - used)
+        shown.append(seconds)
+        shown_as.append(what)
+        interactive.append(drawn)
+    context.close()
+    return PublicLoads(shown[1:], shown_as[1:], interactive[1:], browser_cpu[1:])
+
+
 def record_and_load(
     url: str, visits: int
-) -> tuple[dict[str, list[dict[str, Any]]], PageLoads, float]:
-    """The callback requests each page's opening sends, the funding page's load times, and
-    the larger peak RSS (MB) of the two workers."""
+) -> tuple[dict[str, list[dict[str, Any]]], PageLoads, PublicLoads, float]:
+    """The callback requests each page's opening sends, the funding page's load times (the
+    interactive page, then the public visitor's), and the larger peak RSS (MB) of the two
+    workers."""
     from web.first_view import INTERACTIVE, VIEW_COOKIE
 
     recorded: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -229,6 +285,7 @@ def record_and_load(
         timed = PageLoads(
             loads, waited, (before, os.getloadavg()[0]), browser_cpu[1:], server_cpu[1:]
         )
+        public = public_loads(browser, base, visits)
         for path in CALLBACK_PAGES:
             current = path
 
@@ -246,7 +303,7 @@ def record_and_load(
             page.remove_listener("request", keep)
         context.close()
         rss = max(peak_rss_mb(pid) for pid in worker_pids(server.pid))
-    return recorded, timed, rss
+    return recorded, timed, public, rss
 
 
 def every_page_rss(url: str, only: tuple[str, ...] = ()) -> tuple[float, int]:
@@ -531,6 +588,38 @@ def print_first_visitor(scale: int, warming: Warming, rows: list[dict[str, Any]]
     )
 
 
+def print_public(public: PublicLoads) -> None:
+    """What a public visitor on a wide screen gets: the page drawn on the server, with Dash
+    loaded over it straight away (web/first_view.py). Beside the interactive page's figure,
+    never instead of it: Dash's page is still what every signed-in visitor gets."""
+    shown, drawn = public.shown, public.interactive
+    kinds = ", ".join(f"{public.shown_as.count(k)} {k}" for k in sorted(set(public.shown_as)))
+    print(
+        f"\nA public visitor's page (no cookie, 1280 px), {len(shown)} visits after a first "
+        f"one; charts shown by: {kinds}\n"
+    )
+    print("| seconds until | median | fastest | slowest |")
+    print("|---|---:|---:|---:|")
+    print(
+        f"| every chart is shown | {statistics.median(shown):.2f} | {min(shown):.2f} "
+        f"| {max(shown):.2f} |"
+    )
+    print(
+        f"| Dash's charts are drawn over it | {statistics.median(drawn):.2f} | {min(drawn):.2f} "
+        f"| {max(drawn):.2f} |"
+    )
+    cpu = statistics.median(public.browser_cpu)
+    print(f"\nChromium's processor seconds a visit (median): {cpu:.2f}")
+    record(
+        "page load /funding public",
+        statistics.median(shown),
+        "s",
+        shown_as=kinds,
+        interactive=statistics.median(drawn),
+        browser_cpu=cpu,
+    )
+
+
 def _ms(seconds: float | None) -> str:
     return "–" if seconds is None else f"{seconds * 1000:,.1f}"
 
@@ -552,7 +641,7 @@ def main() -> int:
         if built:
             print(f"warehouse of {args.scale:,} grants built in {built:.0f} s")
         step = time.perf_counter()
-        recorded, page_loads, two_worker_rss = record_and_load(url, args.visits)
+        recorded, page_loads, public, two_worker_rss = record_and_load(url, args.visits)
         print(
             f"recorded callbacks and page loads in {time.perf_counter() - step:.0f} s", flush=True
         )
@@ -606,6 +695,7 @@ def main() -> int:
         browser_cpu=statistics.median(page_loads.browser_cpu),
         server_cpu=statistics.median(page_loads.server_cpu),
     )
+    print_public(public)
 
     print(f"\n### Worker memory: {workers} that served {pages} pages\n")
     print(f"peak RSS (VmHWM): {rss:,.0f} MB (target <= {RSS_TARGET_MB:.0f} MB)")
