@@ -35,7 +35,7 @@ def arrow_text(values: pd.Series) -> pa.Array | None:
     anything but text (a spreadsheet's dates and numbers): then the Python path reads it."""
     if _is_arrow(values):
         chunks = values.array.__arrow_array__()
-        array = chunks.combine_chunks() if isinstance(chunks, pa.ChunkedArray) else chunks
+        array = _one_array(chunks) if isinstance(chunks, pa.ChunkedArray) else chunks
     elif values.dtype == object or isinstance(values.dtype, pd.StringDtype):
         try:
             array = pa.array(values.to_numpy(dtype=object), from_pandas=True)
@@ -48,6 +48,13 @@ def arrow_text(values: pd.Series) -> pa.Array | None:
     if pa.types.is_large_string(array.type):
         return array.cast(pa.string())
     return array if pa.types.is_string(array.type) else None
+
+
+def _one_array(chunks: pa.ChunkedArray) -> pa.Array:
+    """The chunks as one array: a column of one chunk (as the readers make them) as it is,
+    since ``combine_chunks`` copies even one chunk whole, and the parsers ask for each column
+    dozens of times."""
+    return chunks.chunk(0) if chunks.num_chunks == 1 else chunks.combine_chunks()
 
 
 def trimmed(array: pa.Array) -> pa.Array:

@@ -48,6 +48,7 @@ from data_pipeline.formats.threesixtygiving_arrow import (
 )
 from data_pipeline.formats.threesixtygiving_flat import (
     FlatGrants,
+    canonical_dates,
     canonical_from_wide,
     cell_text,
     looks_like_grants,
@@ -504,7 +505,7 @@ def _dated(titles: list[str]) -> list[int]:
 
 def _flat_date_evidence(frame: pd.DataFrame) -> DateEvidence:
     flat = map_columns(frame)
-    return date_evidence(canonical_from_wide(flat.wide), _other_dates(flat))
+    return date_evidence(canonical_dates(flat.wide), _other_dates(flat))
 
 
 class _GrantStream:

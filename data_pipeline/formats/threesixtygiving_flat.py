@@ -233,13 +233,7 @@ def canonical_from_wide(wide: pd.DataFrame) -> pd.DataFrame:
     blank = pd.Series(pd.NA, index=wide.index, dtype=object)
     columns = {key: wide.get(key, blank) for key in (*SCALARS, *INDIVIDUAL)}
     for array, names in FIRST_ITEM_FIELDS.items():
-        values = dict.fromkeys(names, blank)
-        for n in reversed(_item_numbers(wide, array)):
-            own = [c for c in wide.columns if c.startswith(f"{array}/{n}/")]
-            present = ~pd.concat([is_blank(wide[c]) for c in own], axis=1).all(axis=1)
-            for name in names:
-                values[name] = wide.get(f"{array}/{n}/{name}", blank).where(present, values[name])
-        columns.update({f"{array}/0/{name}": value for name, value in values.items()})
+        columns.update(_first_items(wide, array, names, blank))
     items = {
         array: [
             {
@@ -252,7 +246,33 @@ def canonical_from_wide(wide: pd.DataFrame) -> pd.DataFrame:
         for array in LIST_ARRAYS
     }
     columns.update(joined_lists(items, wide.index))
-    return pd.DataFrame(columns, index=wide.index)[list(CANONICAL_COLUMNS)]
+    return pd.DataFrame({key: columns[key] for key in CANONICAL_COLUMNS}, index=wide.index)
+
+
+def canonical_dates(wide: pd.DataFrame) -> pd.DataFrame:
+    """The award and planned dates of ``canonical_from_wide(wide)``, alone: what the order of
+    a file's slash dates is read from, without the rest of the canonical frame."""
+    blank = pd.Series(pd.NA, index=wide.index, dtype=object)
+    columns = {"awardDate": wide.get("awardDate", blank)}
+    columns.update(_first_items(wide, "plannedDates", FIRST_ITEM_FIELDS["plannedDates"], blank))
+    return pd.DataFrame(columns, index=wide.index)
+
+
+def _first_items(
+    wide: pd.DataFrame, array: str, names: tuple[str, ...], blank: pd.Series
+) -> dict[str, pd.Series]:
+    """The canonical columns of an array's first item with any value (``canonical_from_wide``)."""
+    values = dict.fromkeys(names, blank)
+    for n in reversed(_item_numbers(wide, array)):
+        own = [c for c in wide.columns if c.startswith(f"{array}/{n}/")]
+        present = ~pd.concat([is_blank(wide[c]) for c in own], axis=1).all(axis=1)
+        # Nearly always every grant has the item: then it is the first, and ``where`` (which
+        # would keep each column as it is) is not paid for column by column.
+        every = bool(present.all())
+        for name in names:
+            given = wide.get(f"{array}/{n}/{name}", blank)
+            values[name] = given if every else given.where(present, values[name])
+    return {f"{array}/0/{name}": value for name, value in values.items()}
 
 
 def main_sheet(frames: dict[str, pd.DataFrame], file_name: str) -> str:

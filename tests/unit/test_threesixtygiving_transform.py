@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+import pytest
 
 from data_pipeline.config import Config, HomeOrganisation
-from data_pipeline.formats.threesixtygiving_flat import canonical_from_wide
+from data_pipeline.formats.threesixtygiving_flat import canonical_dates, canonical_from_wide
 from data_pipeline.formats.threesixtygiving_transform import (
     CANONICAL_COLUMNS,
     direction_of,
@@ -151,6 +152,33 @@ def test_planned_dates_may_be_a_year_or_a_month() -> None:
     assert starts.tolist() == [date(2020, 1, 1), date(2021, 2, 1), date(2022, 5, 17), None, None]
     assert ends.tolist() == [date(2020, 12, 31), date(2021, 2, 28), date(2022, 5, 17), None, None]
     assert invalid.tolist() == [False, False, False, False, True]
+
+
+@pytest.mark.parametrize("first_start", ["", "2021-03-01"], ids=["some blank", "all given"])
+def test_the_dates_read_ahead_for_the_slash_date_order_are_the_canonical_frame_s(
+    first_start: str,
+) -> None:
+    """A CSV's slash-date order is read from its date columns alone, before its batches: the
+    same first planned dates as the canonical frame, whether or not every grant has a first
+    item."""
+    wide = pd.DataFrame(
+        {
+            "awardDate": ["2021-04-01", "02/03/2021", ""],
+            "plannedDates/0/startDate": [first_start, "2021-05-01", "2021-06-01"],
+            "plannedDates/0/endDate": ["", "", "2022-06-01"],
+            "plannedDates/1/startDate": ["2021-04-13", "", "13/04/2021"],
+            "plannedDates/1/duration": ["12", "", ""],
+        }
+    )
+    dates = canonical_dates(wide)
+    pd.testing.assert_frame_equal(dates, canonical_from_wide(wide)[dates.columns])
+    assert dates["plannedDates/0/startDate"].tolist() == [
+        first_start or "2021-04-13",
+        "2021-05-01",
+        "2021-06-01",
+    ]
+    # A grant's first item is its first with any value: its duration, where it has none.
+    assert dates["plannedDates/0/duration"].isna().tolist() == [bool(first_start), True, True]
 
 
 def test_spreadsheet_first_item_skips_blank_items_and_lists_join_every_item() -> None:
