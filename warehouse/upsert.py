@@ -288,8 +288,8 @@ def _wait_for_copy(conn: Connection) -> None:
 @contextmanager
 def _copies_in_background(conn: Connection) -> Iterator[None]:
     """On PostgreSQL, send each batch's COPY from a second thread, so that the server takes in
-    one batch while this thread parses the next (the server's part of a COPY is a third of
-    it, and the thread waits for it without Python's lock). psycopg's connection lock keeps
+    one batch while this thread parses the next (the second thread waits for the server
+    without Python's lock). psycopg's connection lock keeps
     the statements in order: one run meanwhile waits for the COPY to finish. A COPY's error is
     raised when the next batch is written or when the block ends; an error raised in the
     block itself goes on, once the COPY in flight has finished."""
@@ -522,7 +522,7 @@ it (a weak reference). ``upsert_frame`` forgets a table it writes to."""
 
 def analyze(conn: Connection, table: Table) -> None:
     """Refresh the planner's statistics of ``table``, unless this transaction already did and
-    has not written to it since: a PostgreSQL first load analyzes the grants when it has built
+    has not upserted into it since: a PostgreSQL first load analyzes the grants when it has built
     their indexes, and the marts' refresh would analyze them again (1-2 s a time at 1,000,000
     grants) with nothing written in between."""
     analyzed = conn.info.setdefault(_ANALYZED, {})
