@@ -40,7 +40,8 @@ from warehouse.db import make_engine, upgrade_schema
 
 # seconds, rows or files, peak resident memory in GB, CPU seconds of the process
 Timing = tuple[float, int, float, float]
-TARGET_RATIO = 1.5
+SQLITE_TARGET = 1.0  # issue 21: the pipeline against pandas read_csv + to_sql
+POSTGRES_TARGET = 3.0  # issue 21: the pipeline against a psycopg COPY of the file
 RELOAD_TARGET = 0.1
 
 
@@ -216,7 +217,7 @@ def main() -> int:
         print(_row("PostgreSQL pipeline: the same file again (unchanged)", pg_reload))
     print()
     sqlite_ratio = sqlite_pipe[0] / sqlite_floor[0]
-    print(f"SQLite ratio pipeline/floor: {sqlite_ratio:.2f}x (target <= {TARGET_RATIO}x)")
+    print(f"SQLite ratio pipeline/floor: {sqlite_ratio:.2f}x (target <= {SQLITE_TARGET}x)")
     cpu_ratio = sqlite_pipe[3] / sqlite_floor[3]
     print(f"SQLite ratio pipeline/floor in CPU seconds: {cpu_ratio:.2f}x (both run in-process)")
     reload_ratio = sqlite_reload[0] / sqlite_pipe[0]
@@ -235,7 +236,7 @@ def main() -> int:
     record("ETL reload SQLite", sqlite_reload[0], "s", ratio=reload_ratio, first=sqlite_pipe[0])
     if pg_floor and pg_pipe and pg_reload:
         pg_ratio = pg_pipe[0] / pg_floor[0]
-        print(f"PostgreSQL ratio pipeline/COPY: {pg_ratio:.2f}x (target <= {TARGET_RATIO}x)")
+        print(f"PostgreSQL ratio pipeline/COPY: {pg_ratio:.2f}x (target <= {POSTGRES_TARGET}x)")
         pg_reload_ratio = pg_reload[0] / pg_pipe[0]
         print(
             f"PostgreSQL reload of the unchanged file / first load: {pg_reload_ratio:.3f}x "
