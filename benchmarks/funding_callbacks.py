@@ -27,7 +27,6 @@ from typing import Any
 from sqlalchemy import create_engine, text
 
 from benchmarks.common import build_warehouse
-from figures.charts import REGISTRY
 
 DEFAULT_SCALE = 5_000  # the demo generator's default
 FILTER_NAMES = ("fy_from", "fy_to", "funder", "direction", "programme", "recipient_type", "ward")
@@ -37,15 +36,6 @@ CHARTS = (
     "funding-top-recipients",
     "funding-pc-share",
     "funding-pooled",
-)
-CARD_PARTS = (
-    ("graph", "figure"),
-    ("graph", "className"),
-    ("graph", "style"),
-    ("message", "children"),
-    ("message", "is_open"),
-    ("n", "children"),
-    ("updated", "children"),
 )
 GRID = "grid-funding-grants"
 
@@ -98,7 +88,7 @@ def _control(name: str) -> dict[str, str]:
     return {"name": name, "page": "funding", "type": "filter"}
 
 
-def payloads(chosen: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def payloads(chosen: dict[str, Any], callback_map: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The browser's callback requests after the filters change to ``chosen``."""
     state = _state(chosen)
     state_input = {"id": "filter-state", "property": "data", "value": state}
@@ -128,22 +118,38 @@ def payloads(chosen: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "state": [state_input],
         },
     }
+    requests.update(_chart_requests(state, callback_map))
+    return requests
+
+
+def _outputs_of(key: str) -> list[str]:
+    """The "id.property" outputs of a callback map's key (several are joined by "...")."""
+    return key.strip(".").split("...")
+
+
+def _chart_requests(
+    state: dict[str, Any], callback_map: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """The requests that draw the funding page's charts, as the renderer sends them, from the
+    app's callback map (one callback may draw several charts: its request is named by how
+    many)."""
+    values = {"filter-state": state, "theme-store": "light", "viewport-store": "wide"}
+    requests: dict[str, dict[str, Any]] = {}
     for chart_id in CHARTS:
-        parts = [{"id": f"chart-{chart_id}-{part}", "property": prop} for part, prop in CARD_PARTS]
-        requests[chart_id] = {
-            "output": ".." + "...".join(f"{p['id']}.{p['property']}" for p in parts) + "..",
-            "outputs": parts,
-            "inputs": [
-                state_input,
-                {"id": "theme-store", "property": "data", "value": "light"},
-                # A chart with a phone form (the money flow) also reads the screen's width.
-                *(
-                    [{"id": "viewport-store", "property": "data", "value": "wide"}]
-                    if REGISTRY[chart_id].narrow_build
-                    else []
-                ),
-            ],
-            "changedPropIds": changed,
+        figure = f"chart-{chart_id}-graph.figure"
+        key, spec = next((k, v) for k, v in callback_map.items() if figure in _outputs_of(k))
+        drawn = [c for c in CHARTS if f"chart-{c}-graph.figure" in _outputs_of(key)]
+        name = chart_id if len(drawn) == 1 else f"{len(drawn)} charts together"
+        outputs = [
+            {"id": part, "property": prop}
+            for part, prop in (output.rsplit(".", 1) for output in _outputs_of(key))
+        ]
+        requests[name] = {
+            "output": key,
+            "outputs": outputs,
+            "inputs": [{**i, "value": values[i["id"]]} for i in spec["inputs"]],
+            "changedPropIds": ["filter-state.data"],
+            "state": [{**i, "value": values.get(i["id"])} for i in spec.get("state", [])],
         }
     return requests
 
@@ -158,7 +164,10 @@ def time_callbacks(url: str, repeat: int) -> dict[str, list[float]]:
     cookie = client.get_cookie("_csrf_token")
     headers = {"X-CSRFToken": cookie.value} if cookie else {}
     timings: dict[str, list[float]] = defaultdict(list)
-    plans = {name: payloads(chosen) for name, chosen in scenarios(url).items()}
+    import dash
+
+    callback_map = dash.get_app().callback_map  # filled by the first request above
+    plans = {name: payloads(chosen, callback_map) for name, chosen in scenarios(url).items()}
     for requests in plans.values():  # warm-up: connections, imports, the OS page cache
         for body in requests.values():
             response = client.post("/_dash-update-component", json=body, headers=headers)
