@@ -27,3 +27,8 @@ class FileRejected(Exception):
     ) -> None:
         self.problem = Problem(file_name, row_number, field, reason)
         super().__init__(str(self.problem))
+
+    def __reduce__(self) -> tuple[type[FileRejected], tuple[str, str, int | None, str | None]]:
+        # Rebuilt from its problem when it crosses from a parse in another process.
+        p = self.problem
+        return FileRejected, (p.file_name, p.reason, p.row_number, p.field)

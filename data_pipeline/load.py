@@ -34,6 +34,7 @@ from data_pipeline.formats.base import (
     reject_records,
     whole_file,
 )
+from data_pipeline.parse_apart import stream_apart, worth_parsing_apart
 from warehouse.db import bulk_load_settings, one_load_at_a_time
 from warehouse.marts import refresh_marts
 from warehouse.schema import (
@@ -138,7 +139,12 @@ def load_file(
         fmt = format_by_id(format_id) if format_id else detect_format(source)
         progress("validating", 0.2)
         # A refined load sees the whole file's rows at once: it is parsed whole.
-        stream = fmt.stream(source, config) if fmt.stream and refine is None else None
+        stream = None
+        if fmt.stream and refine is None:
+            if worth_parsing_apart(fmt, path, engine.dialect.name):
+                stream = stream_apart(fmt, source, config)
+            else:
+                stream = fmt.stream(source, config)
         if stream is None:
             parsed = fmt.parse(source, config)
             if refine is not None:
