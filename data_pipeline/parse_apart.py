@@ -122,11 +122,13 @@ class _ParseProcess:
         if self.finished is None:
             raise RuntimeError("the file's batches must all be read before the rest of it")
         parsed, cleaned = self.finished
-        self.stop()
+        self.receiver.close()
+        self.process.wait()  # it ends once it has sent the rest
         source.cleaned.extend(cleaned)
         return parsed
 
     def stop(self) -> None:
+        """Stop it where it is: the loader wants nothing more from it."""
         self.receiver.close()
         if self.process.poll() is None:
             self.process.terminate()

@@ -135,35 +135,16 @@ def test_a_file_of_several_batches_parsed_apart_loads_what_it_loads_parsed_here(
     assert apart_state == here_state
 
 
-def test_a_parse_that_dies_leaves_the_warehouse_as_it_was(
-    sqlite_engine: Engine,
-    batches_csv: Path,
-    parsed_apart: list[subprocess.Popen[bytes]],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The process is killed (as the system kills one for memory) once a batch is written."""
-    before = warehouse_state(sqlite_engine)
-    real_upsert = load._upsert
-
-    def killing_the_parse_after_the_first_write(
-        conn: Connection, table: Table, *a: object
-    ) -> object:
-        counts = real_upsert(conn, table, *a)  # type: ignore[arg-type]
-        parsed_apart[0].kill()
-        return counts
-
-    monkeypatch.setattr(load, "_upsert", killing_the_parse_after_the_first_write)
-    result = load_file(sqlite_engine, batches_csv, load_config())
-
-    assert result.rejected_whole
-    assert "the process parsing the file ended before it had read it all" in str(result.problems[0])
-    after = warehouse_state(sqlite_engine)
-    runs_before, runs_after = before.pop("meta_load_runs"), after.pop("meta_load_runs")
-    assert after == before
-    assert runs_after[0] == runs_before[0] + 1  # the refused run, with its reason
+REASONS = {
+    # killed, as the system kills a process for memory, once the first batch is written
+    "the parse dies": "the process parsing the file ended before it had read it all",
+    "a write fails": "disk I/O error",  # the second batch's, as on a full disk
+}
 
 
-def test_a_failed_write_stops_the_parse_and_leaves_the_warehouse_as_it_was(
+@pytest.mark.parametrize("failure", REASONS)
+def test_a_failure_part_way_leaves_the_warehouse_as_it_was_and_the_parse_stopped(
+    failure: str,
     sqlite_engine: Engine,
     batches_csv: Path,
     parsed_apart: list[subprocess.Popen[bytes]],
@@ -173,21 +154,24 @@ def test_a_failed_write_stops_the_parse_and_leaves_the_warehouse_as_it_was(
     real_upsert = load._upsert
     written: list[str] = []
 
-    def failing_on_the_second_write(conn: Connection, table: Table, *a: object) -> object:
+    def failing(conn: Connection, table: Table, *a: object) -> object:
         written.append(table.name)
-        if len(written) == 2:
+        if failure == "a write fails" and len(written) == 2:
             raise OperationalError("INSERT", {}, Exception("disk I/O error"))
-        return real_upsert(conn, table, *a)  # type: ignore[arg-type]
+        counts = real_upsert(conn, table, *a)  # type: ignore[arg-type]
+        if failure == "the parse dies":
+            parsed_apart[0].kill()
+        return counts
 
-    monkeypatch.setattr(load, "_upsert", failing_on_the_second_write)
+    monkeypatch.setattr(load, "_upsert", failing)
     result = load_file(sqlite_engine, batches_csv, load_config())
 
-    assert result.rejected_whole and "disk I/O error" in str(result.problems[0])
+    assert result.rejected_whole and REASONS[failure] in str(result.problems[0])
     assert parsed_apart[0].poll() is not None, "the parse was left running"
     after = warehouse_state(sqlite_engine)
     runs_before, runs_after = before.pop("meta_load_runs"), after.pop("meta_load_runs")
     assert after == before
-    assert runs_after[0] == runs_before[0] + 1
+    assert runs_after[0] == runs_before[0] + 1  # the refused run, with its reason
 
 
 def test_a_file_rejected_in_the_other_process_is_rejected_with_its_own_reason() -> None:
