@@ -13,7 +13,7 @@ from plotly.subplots import make_subplots
 
 from figures.ranked import RankedSection, ranked_sections_figure, top_and_other
 from figures.registry import Chart
-from figures.style import PALETTE, apply_style, pounds
+from figures.style import PALETTE, apply_style, legend_name, pounds
 from figures.summaries import funding_by_year_summary
 
 SOURCE = "360Giving grants"
@@ -130,7 +130,7 @@ def funding_by_year_figure(data: pd.DataFrame, theme: str) -> go.Figure:
             figure.add_bar(
                 x=subset["financial_year"],
                 y=subset["amount_pence"] / 100,
-                name=funder,
+                name=legend_name(funder),
                 legendgroup=funder,
                 showlegend=not in_legend,
                 marker_color=colours[funder],
@@ -368,7 +368,7 @@ def pooled_figure(data: pd.DataFrame, theme: str) -> go.Figure:
         figure.add_bar(
             x=subset["financial_year"],
             y=subset["amount_pence"] / 100,
-            name=str(partner),
+            name=legend_name(partner),
             marker_color=colours[partner],
             customdata=subset["grants"],
             hovertemplate=(

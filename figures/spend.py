@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from figures.funding import money_axis
 from figures.money import pounds
 from figures.registry import Chart
-from figures.style import PALETTE, apply_style
+from figures.style import PALETTE, apply_style, legend_name
 
 SOURCE = "Spend over £500 (Transparency Code), matched to 360Giving P&C grant recipients"
 LONGEST_NAME = 38
@@ -47,7 +47,7 @@ def spend_by_year_figure(data: pd.DataFrame, theme: str) -> go.Figure:
         figure.add_bar(
             x=subset["financial_year"],
             y=subset["amount_pence"] / 100,
-            name=str(payer),
+            name=legend_name(payer),
             marker_color=PALETTE[index % len(PALETTE)],
             customdata=subset["payments"],
             hovertemplate=(

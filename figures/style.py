@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import plotly.graph_objects as go
 
 # Money labels are written in figures.money; charts that imported them from here still may.
@@ -27,6 +29,17 @@ def apply_style(figure: go.Figure, theme: str = "light", *, height: int = 360) -
     figure.update_xaxes(automargin=True)
     figure.update_yaxes(automargin=True)
     return figure
+
+
+LEGEND_LINE_CHARS = 32
+"""A legend entry's longest line: Plotly does not wrap legend text, and on a phone a name
+such as a research collaboration's (54 characters) ran past the card's edge, cut off."""
+
+
+def legend_name(name: object) -> str:
+    """``name`` as a legend entry, broken onto lines of at most ``LEGEND_LINE_CHARS``."""
+    text = str(name)
+    return "<br>".join(textwrap.wrap(text, LEGEND_LINE_CHARS)) or text
 
 
 def add_reference_line(figure: go.Figure, y: float, caption: str) -> None:

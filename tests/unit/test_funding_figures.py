@@ -213,3 +213,23 @@ def test_every_funding_chart_says_pounds_or_percent_in_its_units(chart: object) 
     units = chart.units  # type: ignore[attr-defined]
     assert "£" in units
     assert chart.page == "/funding"  # type: ignore[attr-defined]
+
+
+LONG_NAME = "Marrowfield Health Determinants Research Collaboration"
+
+
+@pytest.mark.parametrize("chart", ["funding-by-year", "pooled"])
+def test_a_long_funder_name_is_broken_onto_lines_in_the_legend_and_whole_on_hover(
+    chart: str,
+) -> None:
+    """Plotly does not wrap a legend entry: on a phone a 54-character name ran off the card."""
+    if chart == "pooled":
+        data = pd.DataFrame([("2024/25", LONG_NAME, 2, 90_050)], columns=POOLED_COLUMNS)
+        figure = pooled_figure(data, "light")
+    else:
+        data = pd.DataFrame([("2024/25", "awarded", LONG_NAME, 2, 90_050)], columns=COLUMNS)
+        figure = funding_by_year_figure(data, "light")
+    (trace,) = figure.data
+    assert trace.name == "Marrowfield Health Determinants<br>Research Collaboration"
+    assert all(len(line) <= 32 for line in trace.name.split("<br>"))
+    assert f"<b>{LONG_NAME}</b>" in trace.hovertemplate
