@@ -74,8 +74,11 @@ def stream_apart(fmt: Format, source: Source, config: Config) -> ParseStream | N
         os.close(writing)
     parse = _ParseProcess(process, Connection(reading, writable=False))
     assert process.stdin is not None
-    with process.stdin:
-        process.stdin.write(_dumps((fmt.id, source.path, source.label, config)))
+    try:
+        with process.stdin:
+            process.stdin.write(_dumps((fmt.id, source.path, source.label, config)))
+    except BrokenPipeError:
+        pass  # it ended before it read what to parse: receiving says so, with its exit code
     kind, *started = parse.receive()
     if kind == "whole":
         parse.stop()

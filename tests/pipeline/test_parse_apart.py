@@ -174,6 +174,23 @@ def test_a_failure_part_way_leaves_the_warehouse_as_it_was_and_the_parse_stopped
     assert runs_after[0] == runs_before[0] + 1  # the refused run, with its reason
 
 
+def test_a_parse_that_cannot_start_is_reported_and_nothing_is_written(
+    sqlite_engine: Engine,
+    batches_csv: Path,
+    parsed_apart: list[subprocess.Popen[bytes]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A Python that exits at once (as one missing the pipeline's packages would)."""
+    before = warehouse_state(sqlite_engine, include_meta=False)
+    monkeypatch.setattr(parse_apart.sys, "executable", "/bin/false")
+    result = load_file(sqlite_engine, batches_csv, load_config())
+
+    assert result.rejected_whole
+    assert "ended before it had read it all (exit code 1)" in str(result.problems[0])
+    assert parsed_apart[0].returncode == 1
+    assert warehouse_state(sqlite_engine, include_meta=False) == before
+
+
 def test_a_file_rejected_in_the_other_process_is_rejected_with_its_own_reason() -> None:
     rejected = FileRejected("grants.csv", "is not text in UTF-8", 12, "Amount Awarded")
     crossed = pickle.loads(pickle.dumps(rejected))
