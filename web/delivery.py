@@ -142,7 +142,10 @@ def install_delivery(server: Flask) -> None:
             return response
         response.direct_passthrough = False
         version = request.args.get("m") or request.args.get("v") or ""
+        read_from = response.response  # for a file, the open file it is sent from
         response.set_data(_compressed(path, version, encoding, response.get_data()))
+        if hasattr(read_from, "close"):
+            read_from.close()  # replaced by the compressed bytes: nothing will read it again
         response.headers["Content-Encoding"] = encoding
         response.vary.add("Accept-Encoding")
         etag, weak = response.get_etag()

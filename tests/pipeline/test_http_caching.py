@@ -7,8 +7,10 @@ process empties the cache so the API and the embeds show the new numbers."""
 from __future__ import annotations
 
 import email.utils
+import gc
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,7 @@ from tests.pipeline.served_warehouse import (
 from warehouse.db import make_engine, upgrade_schema
 from warehouse.queries.overview import last_load_time, load_generation
 from web import caching
+from web.delivery import ASSETS, install_delivery
 
 CHART = "funding-by-year"
 # One of each kind of cached answer: chart JSON, chart CSV, a page of records, the embed.
@@ -331,3 +334,21 @@ def test_a_question_asked_by_several_visitors_at_once_is_computed_once(
     engine.dispose()
     assert answers == [42] * 5
     assert len(computed) == 1
+
+
+@pytest.mark.parametrize("encoding", ["br", "gzip"])
+def test_a_compressed_static_file_is_closed_once_read(encoding: str) -> None:
+    """The file a static answer is read from is closed when its compressed bytes replace it,
+    not left open for the garbage collector (a ResourceWarning, and a file handle held)."""
+    server = Flask("assets", static_folder=ASSETS, static_url_path="/assets")
+    install_delivery(server)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        answer = server.test_client().get(
+            "/assets/researchers.css", headers={"Accept-Encoding": encoding}
+        )
+        assert answer.headers["Content-Encoding"] == encoding
+        del answer
+        gc.collect()
+    unclosed = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+    assert unclosed == []
