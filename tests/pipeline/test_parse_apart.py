@@ -75,6 +75,29 @@ def _comparable(result: LoadResult) -> tuple[object, ...]:
     )
 
 
+def _loaded_both_ways(
+    path: Path,
+    tmp_path: Path,
+    parsed_apart: list[subprocess.Popen[bytes]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> LoadResult:
+    """Load ``path`` parsed apart, then parsed in this process, into fresh warehouses; check
+    that both give the same result and warehouse, and that the rows and pence reconcile."""
+    apart, apart_state = _load(path, tmp_path / "apart")
+    assert len(parsed_apart) == 1, "the file was not parsed in a process of its own"
+    monkeypatch.setattr(parse_apart, "APART_FROM_BYTES", 2**62)
+    here, here_state = _load(path, tmp_path / "here")
+    assert len(parsed_apart) == 1, "the second load was parsed apart too"
+    assert _comparable(apart) == _comparable(here)
+    assert apart_state == here_state
+    if not apart.rejected_whole:
+        assert apart.loaded + apart.rejected == apart.rows_read
+    if apart.money is not None:
+        loaded = apart.pence_loaded or 0
+        assert loaded + apart.money.rejected_pence == apart.money.read_pence
+    return here
+
+
 @pytest.mark.parametrize("path", REAL, ids=[str(p.relative_to(FIXTURES / "real")) for p in REAL])
 def test_a_real_file_parsed_apart_loads_what_it_loads_parsed_here(
     path: Path,
@@ -82,13 +105,7 @@ def test_a_real_file_parsed_apart_loads_what_it_loads_parsed_here(
     parsed_apart: list[subprocess.Popen[bytes]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    apart, apart_state = _load(path, tmp_path / "apart")
-    assert parsed_apart, "the file was parsed in the loader's process"
-    monkeypatch.setattr(parse_apart, "APART_FROM_BYTES", 2**62)  # now parsed in this process
-    here, here_state = _load(path, tmp_path / "here")
-    assert len(parsed_apart) == 1
-    assert _comparable(apart) == _comparable(here)
-    assert apart_state == here_state
+    _loaded_both_ways(path, tmp_path, parsed_apart, monkeypatch)
     assert parsed_apart[0].returncode is not None
 
 
@@ -125,14 +142,9 @@ def test_a_file_of_several_batches_parsed_apart_loads_what_it_loads_parsed_here(
     parsed_apart: list[subprocess.Popen[bytes]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    apart, apart_state = _load(batches_csv, tmp_path / "apart")
-    monkeypatch.setattr(parse_apart, "APART_FROM_BYTES", 2**62)
-    here, here_state = _load(batches_csv, tmp_path / "here")
-    assert len(parsed_apart) == 1
+    here = _loaded_both_ways(batches_csv, tmp_path, parsed_apart, monkeypatch)
     assert here.rows_read > 2 * threesixtygiving.ROWS_PER_BATCH
     assert here.rejected and here.warnings  # the hostile rows are in the file
-    assert _comparable(apart) == _comparable(here)
-    assert apart_state == here_state
 
 
 REASONS = {
